@@ -1,0 +1,3 @@
+from inventree_commerce_sync.cli import main
+
+raise SystemExit(main())
