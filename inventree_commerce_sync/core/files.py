@@ -43,7 +43,8 @@ def load_levels(path: str | Path, *, max_sku_length: int = 255) -> list[StockLev
     except FileNotFoundError:
         raise InputError(f"{file}: no such file") from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"{file}: not UTF-8 text (byte {exc.start})") from None
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(f"{file}: line {line}: not UTF-8 text; save the file as UTF-8") from None
     rows = csv.reader(text.splitlines())
     header = [name.strip().lower() for name in next(rows, [])]
     missing = [name for name in ("sku", "quantity") if name not in header]
