@@ -14,7 +14,9 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from .errors import ConfigError
 from .http import HttpSettings, TargetSession, check_base_url
-from .redact import register_secret
+from .redact import get_logger, register_secret
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,9 @@ class BaseTarget:
             retry_methods=self.RETRY_METHODS,
         )
         self.session = TargetSession(self.name, http)
+        if self.config["verify"] is False:
+            log.warning("%s: TLS certificate verification is switched off (verify = false); "
+                        "anyone on the network path can read the credentials", self.name)
 
     @classmethod
     def all_fields(cls) -> tuple[ConfigField, ...]:
