@@ -121,6 +121,7 @@ class TargetSession(requests.Session):
             connect=self.settings.retries,
             read=self.settings.retries,
             status=self.settings.retries,
+            other=0,  # TLS failures and the like: retrying cannot help
             backoff_factor=self.settings.backoff,
             backoff_max=self.settings.max_retry_after,
             status_forcelist=RETRY_STATUSES,
@@ -136,6 +137,9 @@ class TargetSession(requests.Session):
 
     def request(self, method: str, url: str, *args: Any, count_as: str | None = None, **kwargs: Any):
         kwargs.setdefault("timeout", (self.settings.connect_timeout, self.settings.timeout))
+        # Passed per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
+        # session's verify (psf/requests#3829), which would ignore a configured CA bundle or false.
+        kwargs.setdefault("verify", self.verify)
         self.counter.record(method.upper(), urlsplit(url).path, kind=count_as)
         host = urlsplit(url).netloc
         try:

@@ -46,6 +46,7 @@ class Request:
     params: dict[str, str] = field(default_factory=dict)  # named groups of the route pattern
     route: str = ""
     fault: str | None = None
+    scheme: str = "http"  # "https" when the sandbox serves TLS
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -334,6 +335,7 @@ class SandboxApp:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
     server: "_Server"
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read counters instead
@@ -351,6 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=parse_qs(parts.query, keep_blank_values=True),
             headers={k.lower(): v for k, v in self.headers.items()} | dict(self.headers.items()),
             body=body,
+            scheme="https" if isinstance(self.connection, ssl.SSLSocket) else "http",
         )
         if app.latency:
             time.sleep(app.latency)
