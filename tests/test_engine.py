@@ -4,7 +4,7 @@ import pytest
 
 from inventree_commerce_sync.core import ledger as L
 from inventree_commerce_sync.core.engine import Result, SyncEngine
-from inventree_commerce_sync.core.errors import AuthenticationError, TargetUnavailable
+from inventree_commerce_sync.core.errors import AuthenticationError, TargetError, TargetUnavailable
 from inventree_commerce_sync.core.ledger import MemoryLedger, SqliteLedger
 from inventree_commerce_sync.core.levels import QuantityPolicy, StockLevel
 
@@ -100,11 +100,22 @@ def test_partially_failed_batch_gives_per_sku_outcomes_and_retries_only_failures
     assert ledger.get_many("fake", ["B"])["B"].attempts == 0
 
 
-def test_a_batch_that_raises_fails_its_skus_and_the_others_go_on(target):
-    target.fail_next_write = TargetUnavailable("fake", "POST /batch failed with HTTP 503: busy", status=503)
+def test_a_batch_the_target_refuses_fails_its_skus_and_the_others_go_on(target):
+    target.fail_next_write = TargetError("fake", "POST /batch failed with HTTP 400: bad batch", status=400)
     report = SyncEngine(target, MemoryLedger()).sync(levels(A=1, B=2, C=3, D=4))
     assert outcomes(report) == {"A": Result.FAILED, "B": Result.FAILED, "C": Result.FAILED, "D": Result.PUSHED}
-    assert report.results[0].error == "fake: POST /batch failed with HTTP 503: busy"
+    assert report.results[0].error == "fake: POST /batch failed with HTTP 400: bad batch"
+
+
+def test_a_target_that_goes_down_while_writing_stops_the_sync_and_loses_nothing(target):
+    ledger = MemoryLedger()
+    target.fail_next_write = TargetUnavailable("fake", "POST /batch failed with HTTP 503: busy", status=503)
+    report = SyncEngine(target, ledger).sync(levels(A=1, B=2, C=3, D=4))
+    assert outcomes(report) == {"A": Result.FAILED, "B": Result.FAILED, "C": Result.FAILED, "D": Result.FAILED}
+    assert target.write_calls == [["A", "B", "C"]]
+    assert report.results[-1].error == "not attempted: fake: POST /batch failed with HTTP 503: busy"
+    report = SyncEngine(target, ledger).sync(levels(A=1, B=2, C=3, D=4))
+    assert set(outcomes(report).values()) == {Result.PUSHED}
 
 
 def test_refused_credentials_raise_one_clear_error(target):

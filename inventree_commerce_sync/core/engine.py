@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from . import ledger as L
-from .errors import AuthenticationError, InputError, TargetError
+from .errors import AuthenticationError, InputError, TargetError, TargetUnavailable
 from .ledger import Ledger, LedgerEntry
 from .levels import QuantityPolicy, StockLevel, check_sku
 from .redact import get_logger, redact
@@ -208,8 +208,13 @@ class SyncEngine:
             return None
         self.ledger.put_many(self.target.name, updates)
 
-        for start in range(0, len(changes), self.target.write_batch):
-            self._write_batch(report, changes[start : start + self.target.write_batch], known)
+        size = self.target.write_batch
+        for start in range(0, len(changes), size):
+            stop_error = self._write_batch(report, changes[start : start + size], known)
+            if stop_error is not None:
+                rest = changes[start + size :]
+                self._fail_all(report, [(c.sku, c.quantity) for c in rest], f"not attempted: {stop_error}")
+                return stop_error
         return None
 
     def _stop(self, report: Report, items: list[tuple[str, Decimal]], exc: TargetError) -> str:
@@ -243,7 +248,8 @@ class SyncEngine:
                 remaining.append(change)
         return remaining
 
-    def _write_batch(self, report: Report, batch: list[Change], known: dict[str, LedgerEntry]) -> None:
+    def _write_batch(self, report: Report, batch: list[Change], known: dict[str, LedgerEntry]) -> str | None:
+        """Write one batch; returns the error that should stop the sync (target unreachable)."""
         name = self.target.name
         now = L.now()
         pending = {
@@ -253,6 +259,7 @@ class SyncEngine:
             for c in batch
         }
         self.ledger.put_many(name, pending.values())
+        stop_error = None
         try:
             outcomes = self.target.write(batch)
         except AuthenticationError:
@@ -260,6 +267,8 @@ class SyncEngine:
         except TargetError as exc:
             message = redact(exc)
             outcomes = {c.sku: Outcome.failed(message) for c in batch}
+            if isinstance(exc, TargetUnavailable):
+                stop_error = message
         done = L.now()
         updates = []
         for change in batch:
@@ -276,6 +285,7 @@ class SyncEngine:
                 self._emit(report, SkuResult(change.sku, Result.FAILED, change.quantity, error,
                                              change.remote.remote_id))
         self.ledger.put_many(name, updates)
+        return stop_error
 
     def _fail_all(self, report: Report, items: list[tuple[str, Decimal]], error: str, *, record: bool = False) -> None:
         """Fail every (sku, quantity); with ``record`` also count the attempt in the ledger."""

@@ -127,6 +127,7 @@ class BaseTarget:
     FIELDS: ClassVar[tuple[ConfigField, ...]] = ()
     API_PATHS: ClassVar[tuple[str, ...]] = ()
     RETRY_METHODS: ClassVar[frozenset[str]] = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+    RETRY_BACKOFF: ClassVar[float] = 0.5  # seconds; doubled for each further retry
     write_batch: ClassVar[int] = 1
     resolve_batch: ClassVar[int] = 100
     integer_quantities: ClassVar[bool] = True
@@ -139,6 +140,7 @@ class BaseTarget:
             connect_timeout=min(10.0, self.config["timeout"]),
             verify=self.config["verify"],
             retry_methods=self.RETRY_METHODS,
+            backoff=self.RETRY_BACKOFF,
         )
         self.session = TargetSession(self.name, http)
         if self.config["verify"] is False:
