@@ -1,0 +1,299 @@
+"""Invoice Ninja v5: set each product's ``in_stock_quantity``, finding products by ``product_key``.
+
+What the API makes different (from the vendor's OpenAPI document and source code):
+
+- Every request carries ``X-API-TOKEN`` and ``X-Requested-With: XMLHttpRequest``; without the
+  latter Laravel renders its errors as HTML pages.
+- Product lists include archived and deleted products unless ``status=active``, and
+  ``product_key`` is not unique: two active products with the SKU as key fail that SKU, and
+  the message names both ids so the user can archive one.
+- ``GET /products`` pages with ``per_page`` (the server caps it at 5000) and ``page``, and
+  filters exactly by ``product_key`` (compared by MySQL's case- and accent-insensitive
+  collation, so this client compares the keys it gets back exactly itself).
+- ``PUT /products/{id}`` ignores ``in_stock_quantity`` unless ``?update_in_stock_quantity=true``
+  is passed, and resets ``quantity`` (the default quantity of an invoice line) to 1 when the
+  body has none, so the product's current ``quantity`` is sent back with every write. Fields
+  the body leaves out are otherwise left alone. There is no bulk stock write
+  (``/products/bulk`` only archives, restores, deletes or sets tax categories): one PUT each.
+- A refused token is 403 ``{"message": "Invalid token"}``; an unknown id is 400, not 404.
+- Hosted instances allow 500 requests a minute and answer 429 without ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from ..core.errors import AuthenticationError, ProtocolError, TargetError
+from ..core.http import decode_json, status_error
+from ..core.redact import get_logger, redact
+from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote
+
+log = get_logger(__name__)
+
+AUTH_HINT = ("check the API token in [invoiceninja] token (Settings > Account Management > Integrations > "
+             "API tokens), and that its user may view and edit products")
+
+# Resolving at most this many SKUs before the product list is loaded asks for each key
+# (one small answer each) instead of listing the whole catalogue: the InvenTree plugin
+# often pushes a single part, and a catalogue of 20 000 products is 20 large pages.
+FEW_SKUS = 5
+# The server accepts up to 5000 per page; 1000 keeps each answer near 1 MB, well inside
+# the read timeout of a small self-hosted server, while 50 000 products still take only
+# 50 requests.
+LIST_PAGE_SIZE = 1000
+MAX_PAGES = 1000
+KEY_LOOKUP_PAGE_SIZE = 100
+# Hosted instances count requests per minute and answer 429 without saying how long to
+# wait: wait in steps until a minute has passed, then give up.
+RATE_LIMIT_STEP = 10.0
+RATE_LIMIT_MAX_WAIT = 70.0
+
+
+class InvoiceNinjaTarget(BaseTarget):
+    name = "invoiceninja"
+    title = "Invoice Ninja"
+    FIELDS = (
+        ConfigField("url", "URL", "Base address of Invoice Ninja, e.g. https://invoicing.co (without /api/v1)",
+                    required=True),
+        ConfigField("token", "API token",
+                    "API token from Settings > Account Management > Integrations > API tokens",
+                    required=True, secret=True),
+    )
+    API_PATHS = ("/api/v1", "/api")
+    # A PUT sets absolute values, so repeating it after a lost answer changes nothing.
+    RETRY_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
+    write_batch = 1
+    resolve_batch = 500
+    integer_quantities = True  # in_stock_quantity is an integer column
+    max_sku_length = 191  # product_key is a VARCHAR(191)
+
+    def __init__(self, settings: Mapping[str, Any]):
+        super().__init__(settings)
+        self.api = self.config["url"] + "/api/v1"
+        self.session.headers["X-API-TOKEN"] = self.config["token"]
+        self.session.headers["X-Requested-With"] = "XMLHttpRequest"
+        self.sleep = time.sleep
+        self.key_filter_works = True  # False once a server ignored ?product_key= (before mid-2022)
+        self.start_sync()
+
+    def start_sync(self) -> None:
+        self._by_key: dict[str, list[dict[str, Any]]] | None = None  # every active product, once listed
+        self._by_id: dict[str, dict[str, Any]] = {}  # the newest record seen of each product
+
+    # -- resolve ------------------------------------------------------------------------
+
+    def resolve(self, skus: Sequence[str]) -> dict[str, Remote]:
+        if self._by_key is None and len(skus) <= FEW_SKUS and self.key_filter_works:
+            found: dict[str, list[dict[str, Any]]] = {}
+            for sku in skus:
+                products = self._lookup_key(sku)
+                if products is None:
+                    break
+                found[sku] = products
+            else:
+                return {sku: _remote(sku, products) for sku, products in found.items()}
+        by_key = self._active_products()
+        return {sku: _remote(sku, by_key.get(sku, [])) for sku in skus}
+
+    def _lookup_key(self, sku: str) -> list[dict[str, Any]] | None:
+        """The active products whose key is exactly ``sku``; None when the server ignored the filter."""
+        body = self._call("GET", "/products",
+                          params={"product_key": sku, "status": "active", "per_page": KEY_LOOKUP_PAGE_SIZE})
+        rows = _rows(body)
+        more_pages = int(_pagination(body).get("total_pages") or 1) > 1
+        if more_pages or any(_loose(r["product_key"]) != _loose(sku) for r in rows):
+            log.info("invoiceninja: this server ignores ?product_key=; listing all products instead")
+            self.key_filter_works = False
+            return None
+        matches = [r for r in rows if _is_active(r) and r["product_key"] == sku]
+        self._by_id.update((r["id"], r) for r in matches)
+        return matches
+
+    def _active_products(self) -> dict[str, list[dict[str, Any]]]:
+        """Every active product by key, listed once per sync."""
+        if self._by_key is None:
+            by_key: dict[str, list[dict[str, Any]]] = {}
+            page, pages = 1, 1
+            while page <= pages:
+                body = self._call("GET", "/products",
+                                  params={"status": "active", "per_page": LIST_PAGE_SIZE, "page": page})
+                rows = _rows(body)
+                for row in rows:
+                    if _is_active(row):
+                        by_key.setdefault(row["product_key"], []).append(row)
+                        self._by_id[row["id"]] = row
+                pages = min(int(_pagination(body).get("total_pages") or 1), MAX_PAGES)
+                if not rows:
+                    break
+                page += 1
+            self._by_key = by_key
+        return self._by_key
+
+    # -- read and write -----------------------------------------------------------------
+
+    def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]:
+        """in_stock_quantity of each product, from what this sync already fetched or wrote,
+        else asked for; a product that no longer exists has no quantity."""
+        quantities: dict[str, Decimal] = {}
+        for remote in remotes:
+            if not remote.found or remote.data.get("error"):
+                continue
+            product = self._by_id.get(remote.remote_id) or self._fetch(remote.remote_id)
+            if product is not None:
+                quantities[remote.sku] = Decimal(str(product.get("in_stock_quantity") or 0))
+        return quantities
+
+    def _fetch(self, product_id: str) -> dict[str, Any] | None:
+        try:
+            product = _item(self._call("GET", f"/products/{quote(product_id, safe='')}"))
+        except TargetError as exc:
+            if exc.status == 400:  # Invoice Ninja's answer to an unknown id
+                return None
+            raise
+        self._by_id[product_id] = product
+        return product
+
+    def write(self, changes: Sequence[Change]) -> dict[str, Outcome]:
+        outcomes: dict[str, Outcome] = {}
+        for change in changes:
+            if change.remote.data.get("error"):
+                outcomes[change.sku] = Outcome.failed(change.remote.data["error"])
+                continue
+            try:
+                outcomes[change.sku] = self._write_one(change)
+            except AuthenticationError:
+                raise
+            except TargetError as exc:
+                outcomes[change.sku] = Outcome.failed(redact(exc))
+        return outcomes
+
+    def _write_one(self, change: Change) -> Outcome:
+        product_id = change.remote.remote_id
+        assert product_id is not None
+        wanted = int(change.quantity)
+        # quantity must travel along: a PUT without it sets the product's default line quantity to 1.
+        body = {"quantity": change.remote.data["quantity"], "in_stock_quantity": wanted}
+        answer = self._call("PUT", f"/products/{quote(product_id, safe='')}",
+                            params={"update_in_stock_quantity": "true"}, json=body)
+        product = _item(answer)
+        self._by_id[product_id] = product
+        if product.get("in_stock_quantity") != wanted:
+            return Outcome.failed(
+                f"invoiceninja: product {product_id} kept in_stock_quantity {product.get('in_stock_quantity')!r} "
+                f"instead of {wanted}"
+            )
+        return OK
+
+    # -- check --------------------------------------------------------------------------
+
+    def check(self) -> CheckResult:
+        """Who the token belongs to, whether the company tracks inventory, how many products it sees."""
+        details = []
+        ping = self._call("GET", "/ping")
+        if isinstance(ping, dict):
+            details.append(f"company {ping.get('company_name')!r}, token of user {ping.get('user_name')!r}")
+        # A POST that only reads: the spec's way to get the token's own company.
+        company = _item(self._call("POST", "/companies/current", count_as="reads"))
+        if company.get("track_inventory"):
+            details.append("inventory tracking is on")
+        else:
+            details.append(
+                "warning: inventory tracking is off in Invoice Ninja (Settings > Product Settings > Track "
+                "Inventory): stock levels are still written, but Invoice Ninja neither shows them nor "
+                "lowers them when invoicing"
+            )
+        listing = self._call("GET", "/products", params={"status": "active", "per_page": 1})
+        total = _pagination(listing).get("total")
+        details.append(f"{total} active products visible to this token")
+        return CheckResult(self.name, self.config["url"], True, details)
+
+    # -- HTTP ---------------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+              json: Any = None, count_as: str | None = None) -> Any:
+        """One API call: the decoded answer, or the TargetError its status calls for."""
+        waited = 0.0
+        while True:
+            response = self.session.request(method, self.api + path, params=params, json=json, count_as=count_as)
+            if response.status_code != 429 or waited >= RATE_LIMIT_MAX_WAIT:
+                break
+            pause = min(_retry_after(response) or RATE_LIMIT_STEP, RATE_LIMIT_MAX_WAIT - waited)
+            log.info("invoiceninja: rate limit reached; waiting %.0f s", pause)
+            self.sleep(pause)
+            waited += pause
+        if response.status_code >= 400:
+            raise self._error(response)
+        return decode_json(self.name, response)
+
+    def _error(self, response) -> TargetError:
+        try:
+            body = decode_json(self.name, response)
+        except ProtocolError as exc:
+            if response.status_code == 429 or response.status_code >= 500:  # a proxy's or a crash page
+                return status_error(self.name, response, response.reason or "", auth_hint=AUTH_HINT)
+            return exc
+        message = ""
+        if isinstance(body, dict):
+            message = str(body.get("message") or "")
+            errors = body.get("errors")
+            if isinstance(errors, dict) and errors:  # 422: {"field": ["what is wrong"]}
+                message += " " + "; ".join(f"{field}: {' '.join(map(str, texts)) if isinstance(texts, list) else texts}"
+                                           for field, texts in errors.items())
+        return status_error(self.name, response, message, auth_hint=AUTH_HINT)
+
+
+def _remote(sku: str, products: list[dict[str, Any]]) -> Remote:
+    if not products:
+        return Remote(sku, None)
+    first = products[0]
+    if len(products) > 1:
+        ids = ", ".join(p["id"] for p in products)
+        return Remote(sku, first["id"], "product", data={
+            "error": f"invoiceninja: {len(products)} active products have product_key {sku!r} (ids {ids}); "
+                     "archive or rename all but one in Invoice Ninja",
+        })
+    return Remote(sku, first["id"], "product", data={"quantity": first.get("quantity", 1)})
+
+
+def _rows(body: Any) -> list[dict[str, Any]]:
+    rows = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and r.get("id") and "product_key" in r
+                                             for r in rows):
+        raise ProtocolError("invoiceninja", "answered a product list without data[].id and data[].product_key")
+    return rows
+
+
+def _item(body: Any) -> dict[str, Any]:
+    item = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(item, dict):
+        raise ProtocolError("invoiceninja", "answered without the expected data object")
+    return item
+
+
+def _pagination(body: Any) -> dict[str, Any]:
+    meta = body.get("meta") if isinstance(body, dict) else None
+    pagination = meta.get("pagination") if isinstance(meta, dict) else None
+    return pagination if isinstance(pagination, dict) else {}
+
+
+def _is_active(product: Mapping[str, Any]) -> bool:
+    """Not archived or deleted (a guard in case the status filter was not applied)."""
+    return not product.get("is_deleted") and not product.get("archived_at")
+
+
+def _loose(key: str) -> str:
+    """A key as MySQL's case- and accent-insensitive collation compares it."""
+    decomposed = unicodedata.normalize("NFKD", str(key))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().rstrip()
+
+
+def _retry_after(response) -> float | None:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
