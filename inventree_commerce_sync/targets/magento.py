@@ -1,0 +1,456 @@
+"""Magento 2 (Open Source / Adobe Commerce) client: pushes absolute stock levels over REST.
+
+Two ways to write, chosen by ``mode``:
+
+- ``msi`` (default): Multi-Source Inventory. ``POST /V1/inventory/source-items`` sets the
+  quantity of many SKUs at the configured source in one call. Magento answers 200 ``[]``
+  even for SKUs it does not know, so every SKU is looked up first.
+- ``legacy``: ``PUT /V1/products/{sku}/stockItems/{itemId}``, one SKU per call, for stores
+  without the Inventory modules. It only ever writes the ``default`` source.
+
+SKUs are looked up in batches with the products search (``sku in a,b,c``); Magento splits
+that value on commas, so a SKU that holds a comma is looked up on its own with ``eq``.
+Configurable, bundle and grouped products hold no stock of their own and are skipped, as
+are products whose stock is not managed. The product list does not carry the stock item
+(magento/magento2#36533), so whether stock is managed is read from
+``GET /V1/stockItems/{sku}`` for each SKU about to be written, a few at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit
+
+import requests
+
+from ..core.errors import AuthenticationError, ConfigError, ProtocolError, TargetError
+from ..core.http import SAFE_METHODS, decode_json, status_error
+from ..core.redact import get_logger
+from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote
+
+log = get_logger(__name__)
+
+AUTH_HINT = (
+    "check the access token in [magento] token and that its role allows the resource named; "
+    "since Magento 2.4.4 an integration's access token works as a Bearer token only when "
+    "Stores > Configuration > Services > OAuth > Consumer Settings > "
+    "'Allow OAuth Access Tokens to be used as standalone Bearer tokens' is Yes"
+)
+
+# Product types whose stock Magento keeps per product ("isQty" types); the others derive
+# their availability from their children.
+STOCK_TYPES = frozenset({"simple", "virtual", "downloadable", "giftcard"})
+DERIVED_STOCK = {
+    "configurable": "configurable product: its stock is that of its variants; sync the variants' SKUs",
+    "bundle": "bundle product: its stock comes from the products it bundles",
+    "grouped": "grouped product: its stock comes from the products it groups",
+}
+UNMANAGED = "stock is not managed for this product in Magento (Manage Stock = No)"
+
+# SKUs per products/source-items search, and a bound on the length of the `in` value,
+# which travels in the query string (proxies commonly refuse URLs over 8 KB).
+SEARCH_BATCH = 100
+MAX_IN_VALUE_CHARS = 3000
+# Parallel GET /V1/stockItems/{sku} calls while resolving: enough to hide latency,
+# few enough not to hurt a small store.
+STOCK_ITEM_WORKERS = 4
+
+# A store that enables the web API input limits refuses longer arrays with this message
+# (Magento\Framework\Webapi\Validator\EntityArrayValidator); we then send smaller batches.
+_ARRAY_LIMIT = re.compile(r"Maximum items of type .* is (\d+)")
+_STORE_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+class RouteMissing(TargetError):
+    """Magento has no REST route at the path asked for (as opposed to a missing record)."""
+
+
+class MagentoTarget(BaseTarget):
+    name = "magento"
+    title = "Magento 2"
+    FIELDS = (
+        ConfigField("url", "Store URL", "Base address of the store, e.g. https://shop.example.com", required=True),
+        ConfigField("token", "Access token",
+                    "Admin or integration access token allowed to read products and write stock",
+                    required=True, secret=True),
+        ConfigField("store_code", "Store code", "Store view code in the REST path /rest/<store_code>/V1",
+                    default="default"),
+        ConfigField("mode", "Inventory mode",
+                    "msi: write a Multi-Source Inventory source; legacy: the single-source stock item API",
+                    default="msi", choices=("msi", "legacy")),
+        ConfigField("source_code", "Source code", "MSI source whose quantities are set (mode msi)",
+                    default="default"),
+    )
+    API_PATHS = ("/rest",)
+    # A source-items POST sets absolute quantities, so sending it twice changes nothing.
+    RETRY_METHODS = SAFE_METHODS | {"POST"}
+    # One source-items call carries 500 items (about 50 KB of JSON): few requests for a big
+    # catalogue, one save and reindex per call that stays well inside PHP's time limits.
+    write_batch = 500
+    resolve_batch = SEARCH_BATCH
+    # Magento stores decimal quantities, but only products flagged "Qty Uses Decimals" can
+    # sell fractions, and that flag is per product while the engine rounds before resolving.
+    # Rounding down everywhere never offers stock that is not there.
+    integer_quantities = True
+    max_sku_length = 64
+
+    def __init__(self, settings: Mapping[str, Any]):
+        super().__init__(settings)
+        store_code = self.config["store_code"]
+        if not _STORE_CODE.fullmatch(store_code):
+            raise ConfigError(
+                f"[magento] store_code {store_code!r} is not a store code (letters, digits, underscore)"
+            )
+        self.legacy = self.config["mode"] == "legacy"
+        self.source_code = self.config["source_code"]
+        if self.legacy and self.source_code != "default":
+            raise ConfigError(
+                "[magento] mode = \"legacy\" can only write the default source; "
+                "remove source_code, or use mode = \"msi\""
+            )
+        if self.legacy:
+            self.write_batch = 1  # the stock item API has no batch form
+        self.base = f"{self.config['url']}/rest/{store_code}/V1"
+        self.session.headers["Authorization"] = f"Bearer {self.config['token']}"
+        self._stock_items: dict[str, dict[str, Any] | None] = {}  # Magento SKU -> stock item, per sync
+        self._array_limit: int | None = None  # items per call when the store limits web API arrays
+
+    def start_sync(self) -> None:
+        self._stock_items.clear()
+
+    # -- resolve ------------------------------------------------------------------------
+
+    def resolve(self, skus: Sequence[str]) -> dict[str, Remote]:
+        wanted = list(dict.fromkeys(skus))
+        products: dict[str, dict[str, Any]] = {}
+        for product in self._search_by_sku("/products", wanted):
+            if isinstance(product, dict) and isinstance(product.get("sku"), str):
+                products[product["sku"]] = product
+        # MySQL compares SKUs without regard to letter case, so a search may answer "ABC" for "abc".
+        by_folded: dict[str, str] = {}
+        for sku in products:
+            by_folded.setdefault(sku.casefold(), sku)
+
+        remotes: dict[str, Remote] = {}
+        needs_stock_item: list[str] = []
+        for sku in wanted:
+            product = products.get(sku)
+            if product is None:
+                actual = by_folded.get(sku.casefold())
+                if actual is not None:
+                    other = products[actual]
+                    remotes[sku] = Remote(
+                        sku, str(other.get("id") or actual), other.get("type_id", ""),
+                        skip_reason=f"Magento's SKU is {actual!r}, which differs in letter case; make them identical",
+                    )
+                continue
+            kind = str(product.get("type_id") or "")
+            reason = DERIVED_STOCK.get(kind)
+            if reason is None and kind not in STOCK_TYPES:
+                reason = f"Magento keeps no stock for products of type {kind!r}"
+            remotes[sku] = Remote(sku, str(product.get("id") or sku), kind, reason, {"sku": sku})
+            if reason is None:
+                listed = (product.get("extension_attributes") or {}).get("stock_item")
+                if isinstance(listed, dict):
+                    self._stock_items[sku] = listed
+                else:
+                    needs_stock_item.append(sku)
+
+        self._fetch_stock_items(needs_stock_item)
+        for sku in wanted:
+            remote = remotes.get(sku)
+            if remote is None or remote.skip_reason:
+                continue
+            item = self._stock_items.get(sku)
+            if item is None:  # deleted between the search and the stock item lookup
+                del remotes[sku]
+            elif item.get("manage_stock") is False:
+                remotes[sku] = Remote(sku, remote.remote_id, remote.kind, UNMANAGED, remote.data)
+            else:
+                remotes[sku] = Remote(sku, remote.remote_id, remote.kind, None, {
+                    "sku": sku,
+                    "item_id": item.get("item_id"),
+                    "backorders": bool(item.get("backorders")),
+                })
+        return remotes
+
+    def _fetch_stock_items(self, skus: list[str]) -> None:
+        todo = [sku for sku in skus if sku not in self._stock_items]
+        if not todo:
+            return
+        with ThreadPoolExecutor(max_workers=min(STOCK_ITEM_WORKERS, len(todo))) as pool:
+            for sku, item in zip(todo, pool.map(self._get_stock_item, todo)):
+                self._stock_items[sku] = item
+
+    def _get_stock_item(self, sku: str) -> dict[str, Any] | None:
+        try:
+            item = self._call("GET", f"/stockItems/{_path(sku)}")
+        except TargetError as exc:
+            if exc.status == 404 and not isinstance(exc, RouteMissing):
+                return None
+            raise
+        if not isinstance(item, dict):
+            raise ProtocolError(self.name, f"GET /V1/stockItems/{{sku}} answered {type(item).__name__}, "
+                                           "not a stock item")
+        return item
+
+    # -- read ---------------------------------------------------------------------------
+
+    def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]:
+        by_magento_sku = {r.data.get("sku", r.sku): r.sku for r in remotes if r.found}
+        quantities: dict[str, Decimal] = {}
+        if self.legacy:
+            self._fetch_stock_items(list(by_magento_sku))
+            for magento_sku, sku in by_magento_sku.items():
+                item = self._stock_items.get(magento_sku)
+                if item is not None and item.get("qty") is not None:
+                    quantities[sku] = Decimal(str(item["qty"]))
+            return quantities
+        source = ("source_code", "eq", self.source_code)
+        for item in self._search_by_sku("/inventory/source-items", list(by_magento_sku), also=source):
+            if not isinstance(item, dict) or item.get("source_code") != self.source_code:
+                continue
+            sku = by_magento_sku.get(item.get("sku"))
+            if sku is not None and item.get("quantity") is not None:
+                quantities[sku] = Decimal(str(item["quantity"]))
+        return quantities
+
+    # -- write --------------------------------------------------------------------------
+
+    def write(self, changes: Sequence[Change]) -> dict[str, Outcome]:
+        for change in changes:
+            self._stock_items.pop(change.remote.data.get("sku", change.sku), None)
+        if self.legacy:
+            return {change.sku: self._put_stock_item(change) for change in changes}
+        return self._save_source_items(list(changes))
+
+    def _save_source_items(self, changes: list[Change]) -> dict[str, Outcome]:
+        """One POST per batch; Magento saves a batch whole or not at all."""
+        outcomes: dict[str, Outcome] = {}
+        position = 0
+        while position < len(changes):
+            batch = changes[position : position + (self._array_limit or len(changes))]
+            body = {"sourceItems": [
+                {
+                    "sku": change.remote.data.get("sku", change.sku),
+                    "source_code": self.source_code,
+                    "quantity": _number(change.quantity),
+                    "status": 1 if _in_stock(change) else 0,
+                }
+                for change in batch
+            ]}
+            try:
+                self._call("POST", "/inventory/source-items", json=body)
+            except AuthenticationError:
+                raise
+            except TargetError as exc:
+                limit = _ARRAY_LIMIT.search(str(exc))
+                if exc.status == 400 and limit and 0 < int(limit.group(1)) < len(batch):
+                    log.info("magento: the store accepts at most %s items per call", limit.group(1))
+                    self._array_limit = int(limit.group(1))
+                    continue
+                if not outcomes:
+                    raise
+                failed = Outcome.failed(str(exc))
+                outcomes.update({change.sku: failed for change in changes[position:]})
+                return outcomes
+            outcomes.update({change.sku: OK for change in batch})
+            position += len(batch)
+        return outcomes
+
+    def _put_stock_item(self, change: Change) -> Outcome:
+        magento_sku = change.remote.data.get("sku", change.sku)
+        item_id = change.remote.data.get("item_id") or 1
+        body = {"stockItem": {"qty": _number(change.quantity), "is_in_stock": _in_stock(change)}}
+        try:
+            self._call("PUT", f"/products/{_path(magento_sku)}/stockItems/{item_id}", json=body)
+        except AuthenticationError:
+            raise
+        except TargetError as exc:
+            if exc.status in (400, 404) and not isinstance(exc, RouteMissing):
+                return Outcome.failed(str(exc))
+            raise
+        return OK
+
+    # -- check --------------------------------------------------------------------------
+
+    def check(self) -> CheckResult:
+        details: list[str] = []
+        ok = True
+        listing = self._call("GET", "/products",
+                             params={"searchCriteria[pageSize]": 1, "searchCriteria[currentPage]": 1})
+        items, total = self._search_result(listing, "/products")
+        details.append(f"token accepted; the catalogue holds {total} products")
+
+        try:
+            configs = self._call("GET", "/store/storeConfigs")
+            configs = configs if isinstance(configs, list) else []
+            code = self.config["store_code"]
+            store = next((c for c in configs if isinstance(c, dict) and c.get("code") == code), None)
+            if store is not None:
+                details.append(f"store view {code!r}: {store.get('base_url')} ({store.get('base_currency_code')})")
+        except TargetError as exc:
+            details.append(f"store configuration not readable (not needed for syncing): {_strip_name(exc)}")
+
+        if self.legacy:
+            details.append("mode legacy: quantities are written to the default source with the stock item API")
+            if items and isinstance(items[0], dict):
+                ok &= self._check_step(details, "read stock items", lambda: self._get_stock_item(items[0]["sku"]))
+            return CheckResult(self.name, self.config["url"], ok, details)
+
+        def source() -> str:
+            found = self._call("GET", f"/inventory/sources/{_path(self.source_code)}")
+            if not isinstance(found, dict):
+                raise ProtocolError(self.name, "GET /V1/inventory/sources/{code} did not answer a source")
+            if found.get("enabled") is False:
+                raise TargetError(self.name, f"source {self.source_code!r} is disabled in Magento")
+            return f"source {self.source_code!r} ({found.get('name', '')}) exists and is enabled"
+
+        ok &= self._check_step(details, "find the source", source)
+        ok &= self._check_step(details, "read source items", lambda: self._call(
+            "GET", "/inventory/source-items",
+            params=_criteria([("source_code", "eq", self.source_code)], page_size=1, page=1)))
+        return CheckResult(self.name, self.config["url"], ok, details)
+
+    def _check_step(self, details: list[str], what: str, step) -> bool:
+        try:
+            result = step()
+        except TargetError as exc:
+            details.append(f"cannot {what}: {_strip_name(exc)}")
+            return False
+        details.append(result if isinstance(result, str) else f"can {what}")
+        return True
+
+    # -- HTTP ---------------------------------------------------------------------------
+
+    def _search_by_sku(self, path: str, skus: list[str], *,
+                       also: tuple[str, str, str] | None = None) -> Iterator[Any]:
+        """Every record of ``path`` whose SKU is one of ``skus`` (and that matches ``also``)."""
+        extra = [also] if also else []
+        plain = [sku for sku in skus if "," not in sku]
+        for group in _in_groups(plain):
+            yield from self._search(path, [("sku", "in", ",".join(group)), *extra], page_size=len(group))
+        for sku in skus:
+            if "," in sku:  # the `in` filter would split it
+                yield from self._search(path, [("sku", "eq", sku), *extra], page_size=10)
+
+    def _search(self, path: str, filters: list[tuple[str, str, str]], *, page_size: int) -> Iterator[Any]:
+        """All pages of a searchCriteria query. Magento answers the last page again for a page
+        past the end, so the number of pages comes from ``total_count``, not from an empty page."""
+        page = 1
+        while True:
+            body = self._call("GET", path, params=_criteria(filters, page_size=page_size, page=page))
+            items, total = self._search_result(body, path)
+            yield from items
+            if page * page_size >= total or not items:
+                return
+            page += 1
+
+    def _search_result(self, body: Any, path: str) -> tuple[list[Any], int]:
+        if not isinstance(body, dict) or not isinstance(body.get("items", []), list):
+            raise ProtocolError(self.name, f"GET /V1{path} did not answer a search result (items, total_count)")
+        items = body.get("items") or []
+        total = body.get("total_count")
+        return items, total if isinstance(total, int) else len(items)
+
+    def _call(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None) -> Any:
+        response = self.session.request(method, self.base + path, params=params, json=json)
+        if response.status_code == 200:
+            return decode_json(self.name, response)
+        raise self._error(response)
+
+    def _error(self, response: requests.Response) -> TargetError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+            if response.status_code in (401, 403, 429) or response.status_code >= 500:
+                return status_error(self.name, response, response.reason or "", auth_hint=AUTH_HINT)
+            try:
+                decode_json(self.name, response)  # raises the ProtocolError that says what came back
+            except ProtocolError as exc:
+                return exc
+            return ProtocolError(self.name, f"answered HTTP {response.status_code} without an error message",
+                                 status=response.status_code)
+        message = error_message(body)
+        # Magento's "Request does not match any route.": a wrong store code, or no MSI modules.
+        if response.status_code == 404 and "route" in body["message"].lower():
+            path = urlsplit(response.url or "").path
+            hint = ("the Inventory (MSI) REST API is not installed; set [magento] mode = \"legacy\""
+                    if "/inventory/" in path else "check [magento] url and store_code")
+            return RouteMissing(self.name, f"{path}: {message} ({hint})", status=404)
+        return status_error(self.name, response, message, auth_hint=AUTH_HINT)
+
+
+def error_message(body: Mapping[str, Any]) -> str:
+    """Magento's error text with its parameters put in: ``%1`` from a list, ``%name`` from a
+    dict, followed by the messages of a validation error's ``errors``."""
+    text = _substitute(str(body.get("message", "")), body.get("parameters"))
+    details = [
+        _substitute(str(error.get("message", "")), error.get("parameters"))
+        for error in body.get("errors") or []
+        if isinstance(error, dict)
+    ]
+    return "; ".join([text, *details]) if details else text
+
+
+def _substitute(message: str, parameters: Any) -> str:
+    if isinstance(parameters, list):
+        values = {str(index): value for index, value in enumerate(parameters, start=1)}
+    elif isinstance(parameters, dict):
+        values = {str(key): value for key, value in parameters.items()}
+    else:
+        return message
+    return re.sub(r"%(\w+)", lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), message)
+
+
+def _criteria(filters: list[tuple[str, str, str]], *, page_size: int, page: int) -> dict[str, Any]:
+    """searchCriteria query parameters: one filter group per filter (the groups are ANDed)."""
+    params: dict[str, Any] = {}
+    for index, (field, condition, value) in enumerate(filters):
+        prefix = f"searchCriteria[filterGroups][{index}][filters][0]"
+        params[f"{prefix}[field]"] = field
+        params[f"{prefix}[value]"] = value
+        params[f"{prefix}[conditionType]"] = condition
+    params["searchCriteria[pageSize]"] = page_size
+    params["searchCriteria[currentPage]"] = page
+    return params
+
+
+def _in_groups(skus: list[str]) -> Iterator[list[str]]:
+    """SKUs in groups of at most SEARCH_BATCH whose encoded `in` value stays short."""
+    group: list[str] = []
+    length = 0
+    for sku in skus:
+        size = len(quote_plus(sku)) + 3  # the comma, encoded
+        if group and (len(group) >= SEARCH_BATCH or length + size > MAX_IN_VALUE_CHARS):
+            yield group
+            group, length = [], 0
+        group.append(sku)
+        length += size
+    if group:
+        yield group
+
+
+def _path(sku: str) -> str:
+    """A SKU as one path segment: '/' as %2F, and '+' as %2B so that it is not read as a space."""
+    return quote(sku, safe="")
+
+
+def _number(quantity: Decimal) -> int | float:
+    return int(quantity) if quantity == quantity.to_integral_value() else float(quantity)
+
+
+def _in_stock(change: Change) -> bool:
+    # As Magento itself decides: a product that takes backorders stays in stock at 0.
+    return change.quantity > 0 or bool(change.remote.data.get("backorders"))
+
+
+def _strip_name(exc: TargetError) -> str:
+    text = str(exc)
+    return text.split(": ", 1)[1] if text.startswith(f"{exc.target}: ") else text
