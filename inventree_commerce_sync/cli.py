@@ -91,6 +91,8 @@ def _push(args: argparse.Namespace) -> int:
     engine = SyncEngine(target, ledger, dry_run=args.dry_run,
                         progress=None if args.json else _progress_printer(len(levels)))
     report = engine.sync(levels, force=args.force)
+    position = {level.sku: index for index, level in enumerate(levels)}
+    report.results.sort(key=lambda result: position.get(result.sku, len(position)))  # the file's order
     if args.json:
         json.dump([r.as_dict() for r in report.results], sys.stdout, ensure_ascii=False, indent=1)
         print()

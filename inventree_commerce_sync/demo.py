@@ -63,6 +63,8 @@ def run_demo(out: TextIO, *, names: tuple[str, ...] = tuple(TARGETS)) -> int:
                 levels = [StockLevel(sku, qty, "demo") for sku, qty in snapshot.items()]
                 reports[round_number][name] = engine.sync(levels)
             _print_table(out, reports[round_number])
+            if round_number == 1:
+                _print_exceptions(out, reports[1])
 
         print("\n== reading every quantity back from the sandboxes", file=out)
         converged = True
@@ -89,6 +91,14 @@ def _differences(report: Report, stock: dict[str, Decimal], snapshot: dict[str, 
             if actual is None or Decimal(actual) != result.quantity:
                 problems.append(f"{result.sku} is {actual}, expected {result.quantity} (from {snapshot[result.sku]})")
     return problems
+
+
+def _print_exceptions(out: TextIO, reports: dict[str, Report]) -> None:
+    """Why each SKU that was not written was left alone."""
+    for name, report in reports.items():
+        for result in report.results:
+            if result.outcome in (Result.NOT_FOUND, Result.SKIPPED, Result.FAILED):
+                print(f"    {name}: {result.sku} {result.outcome.value.replace('_', ' ')}: {result.error}", file=out)
 
 
 def _print_table(out: TextIO, reports: dict[str, Report]) -> None:

@@ -327,6 +327,11 @@ class SandboxApp:
             with self.lock:
                 self.seed(request.json() or {})
             return Response(200, {"ok": True})
+        if request.method == "POST" and action == "rate-limit":
+            body = request.json() or {}
+            limit = body.get("limit")
+            self.rate_limiter = RateLimiter(int(limit), float(body.get("window", 60.0))) if limit else None
+            return Response(200, {"ok": True})
         if request.method == "POST" and action == "reset-counters":
             self.reset_counters()
             return Response(200, {"ok": True})

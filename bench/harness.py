@@ -1,0 +1,92 @@
+"""What the benchmarks share: a sandbox in its own process, seeded from a generated catalogue.
+
+Running the sandbox in a child process keeps its memory and CPU out of the measurement of
+the sync itself; its counters are read over its control API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import requests
+
+from inventree_commerce_sync.sandbox import catalogue, sandbox_class
+
+_READY_TIMEOUT = 120  # seconds to load a 100,000-product seed
+
+
+class SandboxProcess:
+    """``python -m inventree_commerce_sync sandbox TARGET --seed FILE`` on a free loopback port."""
+
+    def __init__(self, target: str, products: list[dict], *, extra_args: tuple[str, ...] = ()):
+        self.target = target
+        self._dir = tempfile.TemporaryDirectory(prefix="ics-bench-")
+        seed = Path(self._dir.name) / "seed.json"
+        seed.write_text(json.dumps({"products": products}), "utf-8")
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "inventree_commerce_sync", "sandbox", target, "--seed", str(seed), *extra_args],
+            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        first_line = self._process.stdout.readline()
+        if " listening on " not in first_line:
+            self.stop()
+            raise RuntimeError(f"the {target} sandbox did not start: {first_line!r}")
+        self.url = first_line.split(" listening on ", 1)[1].split()[0]
+
+    def settings(self) -> dict:
+        return sandbox_class(self.target).client_settings(self.url)
+
+    def control(self, method: str, action: str, body: dict | None = None) -> dict:
+        response = requests.request(method, f"{self.url}/__sandbox__/{action}", json=body, timeout=_READY_TIMEOUT)
+        response.raise_for_status()
+        return response.json()
+
+    def counters(self) -> dict:
+        return self.control("GET", "counters")
+
+    def reset_counters(self) -> None:
+        self.control("POST", "reset-counters")
+
+    def stock(self) -> dict[str, Decimal]:
+        return {sku: Decimal(q) for sku, q in self.control("GET", "stock").items()}
+
+    def stop(self) -> None:
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+        self._dir.cleanup()
+
+    def __enter__(self) -> "SandboxProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def products(count: int, seed: int = 1) -> list[dict]:
+    return catalogue.generate(count, seed=seed, awkward=True)["products"]
+
+
+def desired_quantity(index: int, phase: int, changed_every: int = 100) -> Decimal:
+    """The level of product ``index`` in phase 1 (every level new), 2 (1 % changed), 3 (same as 2)."""
+    base = (index * 7919) % 97 + 60  # never the seeded 0..50, so that phase 1 writes every SKU
+    if phase >= 2 and index % changed_every == 0:
+        base += 1
+    return Decimal(base)
+
+
+def table(rows: list[dict], columns: list[str]) -> str:
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    lines = ["| " + " | ".join(c.ljust(widths[c]) for c in columns) + " |",
+             "|" + "|".join("-" * (widths[c] + 2) for c in columns) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(str(row.get(c, "")).rjust(widths[c]) for c in columns) + " |")
+    return "\n".join(lines)
