@@ -94,6 +94,7 @@ class MagentoSandbox(SandboxApp):
         self.input_limit = input_limit
         self.denied_resources = set(denied_resources)
         self.products: dict[str, dict[str, Any]] = {}
+        self._folded: dict[str, str] = {}
         self.stock_items: dict[str, dict[str, Any]] = {}
         self.source_items: dict[tuple[str, str], dict[str, Any]] = {}
         self.sources: dict[str, dict[str, Any]] = {}
@@ -136,6 +137,7 @@ class MagentoSandbox(SandboxApp):
         Every stock-keeping product gets its quantity in every source."""
         with self.lock:
             self.products.clear()
+            self._folded = {}
             self.stock_items.clear()
             self.source_items.clear()
             for number, entry in enumerate(catalogue.get("products", []), start=1):
@@ -176,9 +178,27 @@ class MagentoSandbox(SandboxApp):
         """The product with this SKU, letter case ignored as MySQL does."""
         product = self.products.get(sku)
         if product is None:
-            folded = sku.casefold()
-            product = next((p for s, p in self.products.items() if s.casefold() == folded), None)
+            product = self.products.get(self._folded_skus().get(sku.casefold(), ""))
         return product
+
+    def _folded_skus(self) -> dict[str, str]:
+        """Case-folded SKU -> SKU: the index a database would use (products only change on seed)."""
+        if len(self._folded) != len(self.products):
+            self._folded = {sku.casefold(): sku for sku in self.products}
+        return self._folded
+
+    def _candidates(self, request: Request, records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """The records a SKU filter can match, found through the index instead of a full scan;
+        ``_search`` still applies every filter to them."""
+        filter_groups, _, _ = _criteria(request)
+        for group in filter_groups:
+            if len(group) == 1 and group[0]["field"] == "sku" and group[0]["condition_type"] in ("eq", "in"):
+                values = _split_folded(group[0]["value"]) if group[0]["condition_type"] == "in" else \
+                    {group[0]["value"].casefold()}
+                index = self._folded_skus()
+                found = [records[index[v]] for v in values if v in index and index[v] in records]
+                return sorted(found, key=lambda r: r.get("id", 0))
+        return list(records.values())
 
     # -- routing, auth, errors ----------------------------------------------------------
 
@@ -207,7 +227,7 @@ class MagentoSandbox(SandboxApp):
 
     def _search_products(self, request: Request) -> Response:
         show = self._with_stock_item if self.list_stock_items else dict
-        return _search(list(self.products.values()), request, show)
+        return _search(self._candidates(request, self.products), request, show)
 
     def _get_product(self, request: Request) -> Response:
         product = self._product(request.params["sku"])
@@ -248,9 +268,12 @@ class MagentoSandbox(SandboxApp):
         return Response(200, stock_item["item_id"])
 
     def _search_source_items(self, request: Request) -> Response:
+        keys = [(p["sku"], code) for p in self._candidates(request, self.products) for code in self.sources]
         records = [
-            {"sku": sku, "source_code": code, "quantity": item["quantity"], "status": item["status"]}
-            for (sku, code), item in self.source_items.items()
+            {"sku": sku, "source_code": code, "quantity": self.source_items[(sku, code)]["quantity"],
+             "status": self.source_items[(sku, code)]["status"]}
+            for sku, code in keys
+            if (sku, code) in self.source_items
         ]
         return _search(records, request, dict)
 
