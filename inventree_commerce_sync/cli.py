@@ -89,7 +89,7 @@ def _push(args: argparse.Namespace) -> int:
     levels = load_levels(args.levels, max_sku_length=target.max_sku_length)
     ledger = SqliteLedger(args.ledger or default_ledger_path(args.target, target.config))
     engine = SyncEngine(target, ledger, dry_run=args.dry_run,
-                        progress=None if args.json else _progress_printer(len(levels)))
+                        progress=_progress_printer(len(levels)) if sys.stderr.isatty() and not args.json else None)
     report = engine.sync(levels, force=args.force)
     position = {level.sku: index for index, level in enumerate(levels)}
     report.results.sort(key=lambda result: position.get(result.sku, len(position)))  # the file's order

@@ -133,10 +133,12 @@ def test_target_down_fails_the_rest_without_more_requests(target):
 
     target.resolve = unreachable
     engine = SyncEngine(target, MemoryLedger(), chunk_size=2)
-    report = engine.sync(levels(A=1, B=2, C=3, D=4))
-    assert report.failed == 4
-    assert len(calls) == 1
-    assert report.results[-1].error == "not attempted: fake: cannot connect to shop.example (connection refused)"
+    report = engine.sync(levels(A=1, B=2, C=3, D=4, E=5, F=6))
+    assert report.failed == 6
+    assert calls == [["A", "B", "C", "D"]]
+    errors = {r.sku: r.error for r in report.results}
+    assert errors["A"] == "fake: cannot connect to shop.example (connection refused)"
+    assert errors["F"] == "not attempted: fake: cannot connect to shop.example (connection refused)"
 
 
 def test_policy_and_integer_rounding_apply_before_diffing(target):
@@ -200,3 +202,17 @@ def test_large_sync_can_keep_counts_only(target):
     report = engine.sync(StockLevel(f"S{i}", D(i % 7)) for i in range(2000))
     assert report.results == []
     assert report.counts[Result.PUSHED] == 2000 and len(seen) == 2000
+
+
+def test_lookups_and_writes_are_batched_across_input_chunks():
+    target = FakeTarget({f"S{i}": D(0) for i in range(12)})
+    engine = SyncEngine(target, MemoryLedger(), chunk_size=2)
+    engine.sync(StockLevel(f"S{i}", D(1)) for i in range(12))
+    assert [len(call) for call in target.resolve_calls] == [4, 4, 4]
+    assert [len(call) for call in target.write_calls] == [3, 3, 3, 3]
+    target.resolve_calls.clear()
+    target.write_calls.clear()
+    # a few changes spread over many chunks still make full batches
+    engine.sync(StockLevel(f"S{i}", D(2 if i % 4 == 0 else 1)) for i in range(12))
+    assert target.resolve_calls == [["S0", "S4", "S8"]]
+    assert target.write_calls == [["S0", "S4", "S8"]]

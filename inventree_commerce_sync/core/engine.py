@@ -1,10 +1,11 @@
 """The sync engine: desired levels + ledger + target -> plan -> resolve -> write -> report.
 
-Levels are taken in chunks, so that memory stays flat however many SKUs there are. For
-each chunk: SKUs whose quantity equals what the ledger says the target already has are
-``unchanged`` and cost no request; the rest are resolved in the target's lookup batches,
-written in its largest write batches, and recorded in the ledger batch by batch, so that
-a crash loses at most the batch in flight, and that batch is marked ``pending`` first.
+Levels are taken in chunks, so that memory stays flat however many SKUs there are. SKUs
+whose quantity equals what the ledger says the target already has are ``unchanged`` and
+cost no request; the rest wait in a queue for the target's next full lookup batch, and the
+resolved ones in another for its next full write batch, so that a few changes spread over
+many chunks still travel together. The ledger is updated batch by batch: a crash loses at
+most the batch in flight, and that batch is marked ``pending`` before it is sent.
 """
 
 from __future__ import annotations
@@ -116,176 +117,170 @@ class SyncEngine:
         """Push ``levels``. ``force`` writes even what the ledger says is unchanged; ``verify``
         reads the target's quantities and writes every SKU that differs (drift repair).
 
-        Raises AuthenticationError at once when the credentials are refused. Any other
-        target error fails the SKUs it concerns and stops the sync, reporting the rest failed
-        as not attempted, so that a target that is down costs one error, not one per chunk.
+        Raises AuthenticationError at once when the credentials are refused. Any other error
+        that means the target is unusable (unreachable, down, not answering its API) fails
+        the SKUs it concerns and stops the sync, reporting the rest failed as not attempted,
+        so that a target that is down costs one error, not one per batch.
         """
         started = time.monotonic()
         before = self.target.session.counter.snapshot()
-        report = Report(self.target.name, dry_run=self.dry_run)
+        run = _Run(Report(self.target.name, dry_run=self.dry_run), force=force, verify=verify)
         self.target.start_sync()
-        stop_error: str | None = None
         done = 0
         for chunk in _chunks(levels, self.chunk_size):
-            if stop_error is not None:
-                self._fail_all(report, [(lv.sku, lv.quantity) for lv in chunk], f"not attempted: {stop_error}")
+            if run.stop_error is not None:
+                self._fail_all(run.report, [(lv.sku, lv.quantity) for lv in chunk], f"not attempted: {run.stop_error}")
             else:
-                stop_error = self._sync_chunk(report, chunk, force=force, verify=verify)
+                self._plan(run, chunk)
+                while run.stop_error is None and len(run.to_resolve) >= self.target.resolve_batch:
+                    self._resolve_batch(run)
+                while run.stop_error is None and len(run.to_write) >= self.target.write_batch:
+                    self._write_batch(run)
             done += len(chunk)
             if self.progress:
                 self.progress(self.target.name, done)
+        while run.stop_error is None and run.to_resolve:
+            self._resolve_batch(run)
+        while run.stop_error is None and run.to_write:
+            self._write_batch(run)
+        if run.stop_error is not None:  # whatever was still waiting in the buffers
+            waiting = [(sku, quantity) for sku, quantity, _ in run.to_resolve]
+            waiting += [(change.sku, change.quantity) for change, _ in run.to_write]
+            self._fail_all(run.report, waiting, f"not attempted: {run.stop_error}")
         after = self.target.session.counter.snapshot()
-        report.requests = {k: after[k] - before[k] for k in after}
-        report.seconds = time.monotonic() - started
-        return report
+        run.report.requests = {k: after[k] - before[k] for k in after}
+        run.report.seconds = time.monotonic() - started
+        return run.report
 
-    # -- one chunk ----------------------------------------------------------------------
+    # -- the pipeline: plan (no request) -> resolve (in lookup batches) -> write (in write batches)
 
-    def _sync_chunk(self, report: Report, chunk: list[StockLevel], *, force: bool, verify: bool) -> str | None:
-        """Sync one chunk; returns the error that should stop the sync, if any."""
+    def _plan(self, run: "_Run", chunk: list[StockLevel]) -> None:
+        """Validate a chunk and compare it with the ledger; what needs a write is queued for lookup."""
         desired: dict[str, Decimal] = {}
         for level in chunk:
             try:
                 sku = check_sku(level.sku, max_length=self.target.max_sku_length, where=level.source or "sku")
                 quantity = self.policy.apply(level.quantity, integer=self.target.integer_quantities)
             except InputError as exc:
-                self._emit(report, SkuResult(level.sku, Result.FAILED, None, str(exc)))
+                self._emit(run.report, SkuResult(level.sku, Result.FAILED, None, str(exc)))
                 continue
             desired[sku] = quantity
-
         known = self.ledger.get_many(self.target.name, list(desired))
-        todo: list[str] = []
         for sku, quantity in desired.items():
             entry = known.get(sku)
-            if not force and not verify and entry is not None and entry.is_synced_at(quantity):
-                self._emit(report, SkuResult(sku, Result.UNCHANGED, quantity, remote_id=entry.remote_id))
+            if not run.force and not run.verify and entry is not None and entry.is_synced_at(quantity):
+                self._emit(run.report, SkuResult(sku, Result.UNCHANGED, quantity, remote_id=entry.remote_id))
             else:
-                todo.append(sku)
-        if not todo:
-            return None
+                run.to_resolve.append((sku, quantity, entry))
 
+    def _resolve_batch(self, run: "_Run") -> None:
+        batch = run.to_resolve[: self.target.resolve_batch]
+        del run.to_resolve[: self.target.resolve_batch]
         try:
-            remotes = self._resolve(todo)
+            remotes = self.target.resolve([sku for sku, _, _ in batch])
         except AuthenticationError:
             raise
         except TargetError as exc:
-            return self._stop(report, [(sku, desired[sku]) for sku in todo], exc)
+            self._stop(run, [(sku, quantity) for sku, quantity, _ in batch], exc)
+            return
         now = L.now()
         updates: list[LedgerEntry] = []
-        changes: list[Change] = []
-        for sku in todo:
-            entry = known.get(sku) or LedgerEntry(sku, L.PENDING)
+        changes: list[tuple[Change, LedgerEntry]] = []
+        for sku, quantity, entry in batch:
+            entry = entry or LedgerEntry(sku, L.PENDING)
             remote = remotes.get(sku)
-            quantity = desired[sku]
             if remote is None or not remote.found:
                 updates.append(entry.updated(status=L.NOT_FOUND, remote_id=None, last_attempt=now,
                                              last_error="not found on the target", pending_quantity=quantity))
-                self._emit(report, SkuResult(sku, Result.NOT_FOUND, quantity, "not found on the target"))
+                self._emit(run.report, SkuResult(sku, Result.NOT_FOUND, quantity, "not found on the target"))
             elif remote.skip_reason:
                 updates.append(entry.updated(status=L.SKIPPED, remote_id=remote.remote_id, last_attempt=now,
                                              last_error=remote.skip_reason, pending_quantity=quantity))
-                self._emit(report, SkuResult(sku, Result.SKIPPED, quantity, remote.skip_reason, remote.remote_id))
+                self._emit(run.report, SkuResult(sku, Result.SKIPPED, quantity, remote.skip_reason,
+                                                 remote.remote_id))
             else:
-                changes.append(Change(sku, remote, quantity))
+                changes.append((Change(sku, remote, quantity), entry))
 
-        if verify and changes:
+        if run.verify and changes:
             try:
-                changes = self._drop_matching(report, changes, known, updates, force=force)
+                changes = self._drop_matching(run, changes, updates)
             except AuthenticationError:
                 raise
             except TargetError as exc:
                 self.ledger.put_many(self.target.name, updates)
-                return self._stop(report, [(c.sku, c.quantity) for c in changes], exc)
+                self._stop(run, [(c.sku, c.quantity) for c, _ in changes], exc)
+                return
 
         if self.dry_run:
-            for change in changes:
-                entry = known.get(change.sku) or LedgerEntry(change.sku, L.DRY_RUN)
+            for change, entry in changes:
                 updates.append(entry.updated(status=L.DRY_RUN, pending_quantity=change.quantity,
                                              remote_id=change.remote.remote_id, last_attempt=now))
-                self._emit(report, SkuResult(change.sku, Result.WOULD_PUSH, change.quantity,
-                                             remote_id=change.remote.remote_id))
-            self.ledger.put_many(self.target.name, updates)
-            return None
+                self._emit(run.report, SkuResult(change.sku, Result.WOULD_PUSH, change.quantity,
+                                                 remote_id=change.remote.remote_id))
+        else:
+            run.to_write.extend(changes)
         self.ledger.put_many(self.target.name, updates)
 
-        size = self.target.write_batch
-        for start in range(0, len(changes), size):
-            stop_error = self._write_batch(report, changes[start : start + size], known)
-            if stop_error is not None:
-                rest = changes[start + size :]
-                self._fail_all(report, [(c.sku, c.quantity) for c in rest], f"not attempted: {stop_error}")
-                return stop_error
-        return None
-
-    def _stop(self, report: Report, items: list[tuple[str, Decimal]], exc: TargetError) -> str:
-        message = redact(exc)
-        log.warning("%s", message)
-        self._fail_all(report, items, message, record=True)
-        return message
-
-    def _resolve(self, skus: list[str]) -> dict[str, Remote]:
-        remotes: dict[str, Remote] = {}
-        for start in range(0, len(skus), self.target.resolve_batch):
-            remotes.update(self.target.resolve(skus[start : start + self.target.resolve_batch]))
-        return remotes
-
-    def _drop_matching(self, report: Report, changes: list[Change], known: dict[str, LedgerEntry],
-                       updates: list[LedgerEntry], *, force: bool) -> list[Change]:
+    def _drop_matching(self, run: "_Run", changes: list[tuple[Change, LedgerEntry]],
+                       updates: list[LedgerEntry]) -> list[tuple[Change, LedgerEntry]]:
         """In verify mode: SKUs whose quantity on the target is already right need no write."""
-        current = self.target.read([c.remote for c in changes])
+        current = self.target.read([change.remote for change, _ in changes])
         remaining = []
         now = L.now()
-        for change in changes:
+        for change, entry in changes:
             actual = current.get(change.sku)
-            if not force and actual is not None and actual == change.quantity:
-                entry = known.get(change.sku) or LedgerEntry(change.sku, L.SYNCED)
+            if not run.force and actual is not None and actual == change.quantity:
                 updates.append(entry.updated(status=L.SYNCED, quantity=change.quantity, pending_quantity=None,
                                              remote_id=change.remote.remote_id, attempts=0, last_error=None,
                                              last_attempt=now, last_success=now))
-                self._emit(report, SkuResult(change.sku, Result.UNCHANGED, change.quantity,
-                                             remote_id=change.remote.remote_id))
+                self._emit(run.report, SkuResult(change.sku, Result.UNCHANGED, change.quantity,
+                                                 remote_id=change.remote.remote_id))
             else:
-                remaining.append(change)
+                remaining.append((change, entry))
         return remaining
 
-    def _write_batch(self, report: Report, batch: list[Change], known: dict[str, LedgerEntry]) -> str | None:
-        """Write one batch; returns the error that should stop the sync (target unreachable)."""
+    def _write_batch(self, run: "_Run") -> None:
+        batch = run.to_write[: self.target.write_batch]
+        del run.to_write[: self.target.write_batch]
         name = self.target.name
         now = L.now()
         pending = {
-            c.sku: (known.get(c.sku) or LedgerEntry(c.sku, L.PENDING)).updated(
-                status=L.PENDING, pending_quantity=c.quantity, remote_id=c.remote.remote_id, last_attempt=now
-            )
-            for c in batch
+            change.sku: entry.updated(status=L.PENDING, pending_quantity=change.quantity,
+                                      remote_id=change.remote.remote_id, last_attempt=now)
+            for change, entry in batch
         }
         self.ledger.put_many(name, pending.values())
-        stop_error = None
         try:
-            outcomes = self.target.write(batch)
+            outcomes = self.target.write([change for change, _ in batch])
         except AuthenticationError:
             raise
         except TargetError as exc:
             message = redact(exc)
-            outcomes = {c.sku: Outcome.failed(message) for c in batch}
+            outcomes = {change.sku: Outcome.failed(message) for change, _ in batch}
             if isinstance(exc, TargetUnavailable):
-                stop_error = message
+                run.stop_error = message
+                log.warning("%s", message)
         done = L.now()
         updates = []
-        for change in batch:
+        for change, _ in batch:
             entry = pending[change.sku]
             outcome = outcomes.get(change.sku) or Outcome.failed("the target gave no result for this SKU")
             if outcome.ok:
                 updates.append(entry.updated(status=L.SYNCED, quantity=change.quantity, pending_quantity=None,
                                              attempts=0, last_error=None, last_success=done))
-                self._emit(report, SkuResult(change.sku, Result.PUSHED, change.quantity,
-                                             remote_id=change.remote.remote_id))
+                self._emit(run.report, SkuResult(change.sku, Result.PUSHED, change.quantity,
+                                                 remote_id=change.remote.remote_id))
             else:
                 error = redact(outcome.error or "failed")
                 updates.append(entry.updated(status=L.ERROR, attempts=entry.attempts + 1, last_error=error))
-                self._emit(report, SkuResult(change.sku, Result.FAILED, change.quantity, error,
-                                             change.remote.remote_id))
+                self._emit(run.report, SkuResult(change.sku, Result.FAILED, change.quantity, error,
+                                                 change.remote.remote_id))
         self.ledger.put_many(name, updates)
-        return stop_error
+
+    def _stop(self, run: "_Run", items: list[tuple[str, Decimal]], exc: TargetError) -> None:
+        run.stop_error = redact(exc)
+        log.warning("%s", run.stop_error)
+        self._fail_all(run.report, items, run.stop_error, record=True)
 
     def _fail_all(self, report: Report, items: list[tuple[str, Decimal]], error: str, *, record: bool = False) -> None:
         """Fail every (sku, quantity); with ``record`` also count the attempt in the ledger."""
@@ -306,6 +301,18 @@ class SyncEngine:
         report.add(result, self.keep_results)
         if self.on_result is not None:
             self.on_result(result)
+
+
+@dataclass
+class _Run:
+    """One sync's state: its report and the SKUs waiting for a lookup or a write."""
+
+    report: Report
+    force: bool
+    verify: bool
+    to_resolve: list[tuple[str, Decimal, LedgerEntry | None]] = field(default_factory=list)
+    to_write: list[tuple[Change, LedgerEntry]] = field(default_factory=list)
+    stop_error: str | None = None
 
 
 def _chunks(levels: Iterable[StockLevel], size: int) -> Iterator[list[StockLevel]]:
