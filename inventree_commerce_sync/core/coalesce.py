@@ -18,6 +18,12 @@ from typing import Generic, TypeVar
 K = TypeVar("K")
 
 
+def flush_wait(first_mark: float, last_mark: float, now: float, *, quiet: float, max_wait: float) -> float:
+    """Seconds a flush should still wait: until the marks have been quiet for ``quiet``
+    seconds, but never beyond ``max_wait`` after the first one. Zero or less: flush now."""
+    return min(last_mark + quiet, first_mark + max_wait) - now
+
+
 class Coalescer(Generic[K]):
     def __init__(self, schedule_flush: Callable[[float], None], *, quiet: float = 1.0, max_wait: float = 5.0,
                  clock: Callable[[], float] = time.monotonic):
@@ -55,7 +61,7 @@ class Coalescer(Generic[K]):
                 return set()
             now = self._clock()
             assert self._first_mark is not None
-            wait = min(self._last_mark + self.quiet, self._first_mark + self.max_wait) - now
+            wait = flush_wait(self._first_mark, self._last_mark, now, quiet=self.quiet, max_wait=self.max_wait)
             if wait <= 0:
                 keys, self._dirty = self._dirty, set()
                 self._first_mark = None

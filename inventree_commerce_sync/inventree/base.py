@@ -1,0 +1,183 @@
+"""The common base of the four plugins: one class, parametrised by the target's name.
+
+A subclass sets TARGET (a name known to ``targets.build_target``), NAME, SLUG and TITLE; its
+connection settings are derived from the target client's fields when the class is created.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from plugin import InvenTreePlugin
+from plugin.mixins import EventMixin, ScheduleMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin
+
+from ..core.errors import ConfigError
+from ..core.redact import get_logger
+from ..core.target import BaseTarget
+from . import config as C
+from . import events, sync
+
+log = get_logger(__name__)
+
+# The keys of the sync settings (the rest are connection settings).
+SYNC_KEYS = tuple(C.sync_setting_definitions("").keys())
+
+
+def _django_validator(check):
+    """InvenTree hides the message of a validator's ValueError; raise a ValidationError instead."""
+    def validate(value: Any) -> None:
+        try:
+            check(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    validate.__name__ = getattr(check, "__name__", "validate")
+    return validate
+
+
+def _settings_for(target_cls: type[BaseTarget] | None, title: str) -> dict[str, dict[str, Any]]:
+    definitions = C.sync_setting_definitions(title)
+    if target_cls is not None:
+        definitions.update(C.connection_setting_definitions(target_cls))
+    for definition in definitions.values():
+        validator = definition.get("validator")
+        if callable(validator) and validator not in (bool, int, float):
+            definition["validator"] = _django_validator(validator)
+    return definitions
+
+
+def _target_class(name: str) -> type[BaseTarget] | None:
+    from ..targets import target_class
+
+    try:
+        return target_class(name)
+    except Exception as exc:  # a missing or broken client must not break InvenTree's startup
+        log.error("commerce sync: the %s client could not be loaded: %s", name, exc)
+        return None
+
+
+class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin, InvenTreePlugin):
+    """Keeps one target's stock levels equal to InvenTree's."""
+
+    TARGET: ClassVar[str] = ""
+    AUTHOR = "inventree-commerce-sync"
+    MIN_VERSION = "1.0.0"
+    LICENSE = "MIT"
+
+    SCHEDULED_TASKS = {
+        # Runs every 5 minutes and decides itself whether the configured intervals are due,
+        # so that changing an interval needs no re-registration.
+        "reconcile": {"func": "run_reconciliation", "schedule": "I", "minutes": 5},
+    }
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.TARGET:
+            cls.SETTINGS = _settings_for(_target_class(cls.TARGET), cls.TITLE)
+
+    # -- settings -------------------------------------------------------------------------
+
+    @classmethod
+    def target_class(cls) -> type[BaseTarget]:
+        from ..targets import target_class
+
+        return target_class(cls.TARGET)
+
+    def config_row(self):
+        """This plugin's PluginConfig, looked up once: InvenTree's own lookup (plugin_config())
+        loads every plugin's configuration, too slow to repeat for each event."""
+        config = getattr(self, "_config_row", None)
+        if config is None:
+            from plugin.models import PluginConfig
+
+            config = PluginConfig.objects.filter(key=self.slug).first() or self.plugin_config()
+            self._config_row = config
+        return config
+
+    def get_setting(self, key: str, cache: bool = False, backup_value: Any = None) -> Any:
+        from plugin.models import PluginSetting
+
+        return PluginSetting.get_setting(key, plugin=self.config_row(), cache=cache, backup_value=backup_value)
+
+    def sync_enabled(self) -> bool:
+        return bool(self.get_setting("ENABLED"))
+
+    def sync_settings(self) -> C.SyncSettings:
+        values = {}
+        for key in SYNC_KEYS:
+            value = self.get_setting(key)
+            values[key] = getattr(value, "pk", value)
+        return C.SyncSettings.from_values(values)
+
+    def connection_values(self) -> dict[str, Any]:
+        return {C.setting_key(f): self.get_setting(C.setting_key(f)) for f in self.target_class().all_fields()}
+
+    def build_target(self) -> BaseTarget:
+        """The target client built from the settings (environment fallback for empty ones)."""
+        from ..targets import build_target
+
+        config = C.connection_config(self.target_class(), self.connection_values(), os.environ)
+        try:
+            return build_target(self.TARGET, config)
+        except ConfigError as exc:
+            raise ConfigError(f"{exc} (plugin settings of {self.TITLE})") from None
+
+    # -- events ---------------------------------------------------------------------------
+
+    def wants_process_event(self, event: str) -> bool:
+        return events.wants(event)
+
+    def process_event(self, event: str, *args, **kwargs) -> None:
+        """Mark the parts the event touched dirty; the queued flush pushes them."""
+        if not self.sync_enabled():
+            return
+        from .parts import DbPartLookup
+
+        parts = events.affected_parts(event, args, kwargs, DbPartLookup())
+        if parts:
+            sync.mark_dirty(self, parts)
+
+    # -- schedule -------------------------------------------------------------------------
+
+    def run_reconciliation(self, *args, **kwargs) -> None:
+        sync.reconcile(self)
+
+    # -- urls and panel -------------------------------------------------------------------
+
+    def setup_urls(self):
+        from django.urls import path
+
+        from . import views
+
+        return [
+            path("status/", views.StatusView.as_view(plugin=self), name="status"),
+            path("status.csv", views.StatusCsvView.as_view(plugin=self), name="status-csv"),
+            path("sync/", views.SyncNowView.as_view(plugin=self), name="sync"),
+            path("check/", views.CheckView.as_view(plugin=self), name="check"),
+        ]
+
+    def api_url(self, name: str) -> str:
+        return f"/{self.base_url}{name}"
+
+    def get_ui_panels(self, request, context, **kwargs):
+        context = context or {}
+        user = getattr(request, "user", None)
+        if context.get("target_model") != "part" or not (user and user.is_staff) or not self.sync_enabled():
+            return []
+        return [{
+            "key": f"commerce-sync-{self.TARGET}",
+            "title": _("%(target)s sync") % {"target": self.TITLE},
+            "icon": "ti:refresh:outline",
+            "source": self.plugin_static_file("commerce_sync_panel.js:renderCommerceSyncPanel"),
+            "context": {
+                "target": self.TITLE,
+                "status_url": self.api_url("status/"),
+                "sync_url": self.api_url("sync/"),
+                "csv_url": self.api_url("status.csv"),
+                "check_url": self.api_url("check/"),
+            },
+        }]

@@ -1,0 +1,113 @@
+"""The plugins' API endpoints (UrlsMixin), staff only.
+
+Under /plugin/<slug>/:
+  status/            GET  sync status rows (?part=<id> for one part, ?out_of_sync=1)
+  status.csv         GET  every linked part not in sync, as CSV
+  sync/              POST sync now: {"part": id} syncs that part at once and returns its
+                          status; without a part, a full sync is offloaded to the worker
+  check/             GET/POST test connection: what the credentials allow (writes nothing)
+
+No secret is ever part of an answer: rows hold no settings, and errors are redacted.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from rest_framework import permissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..core.errors import ConfigError, SyncError
+from ..core.redact import redact
+from . import sync
+
+
+class StaffOnly(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff)
+
+
+class PluginView(APIView):
+    plugin = None  # set by as_view(plugin=...)
+    permission_classes = [permissions.IsAuthenticated, StaffOnly]
+
+
+def _part_id(value) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+class StatusView(PluginView):
+    def get(self, request):
+        part = request.query_params.get("part")
+        if part is not None and _part_id(part) is None:
+            return Response({"error": "part must be a part id"}, status=400)
+        try:
+            rows = sync.status_rows(self.plugin, None if part is None else [_part_id(part)],
+                                    only_out_of_sync=request.query_params.get("out_of_sync") in ("1", "true"))
+        except ConfigError as exc:
+            return Response({"error": redact(exc)}, status=400)
+        state = sync.read_state(self.plugin)
+        return Response({
+            "target": self.plugin.TARGET,
+            "enabled": self.plugin.sync_enabled(),
+            "dry_run": rows[0]["dry_run"] if rows else self.plugin.sync_settings().dry_run,
+            "last_error": redact(state["last_error"]) if state.get("last_error") else None,
+            "last_summary": state.get("last_summary"),
+            "pending_parts": len(state.get("dirty") or ()),
+            "parts": rows,
+        })
+
+
+class StatusCsvView(PluginView):
+    def get(self, request):
+        try:
+            text = sync.status_csv(self.plugin)
+        except ConfigError as exc:
+            return Response({"error": redact(exc)}, status=400)
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.plugin.TARGET}-not-in-sync.csv"'
+        return response
+
+
+class SyncNowView(PluginView):
+    def post(self, request):
+        if not self.plugin.sync_enabled():
+            return Response({"error": f"sync to {self.plugin.TITLE} is disabled in the plugin settings"}, status=400)
+        part = request.data.get("part") if hasattr(request.data, "get") else None
+        force = str(request.data.get("force", "")).lower() in ("1", "true") if hasattr(request.data, "get") else False
+        if part is None:
+            from InvenTree.tasks import offload_task
+
+            from . import tasks
+
+            offload_task(tasks.sync_now, self.plugin.slug, None, force)
+            return Response({"queued": True}, status=202)
+        part_id = _part_id(part)
+        if part_id is None:
+            return Response({"error": "part must be a part id"}, status=400)
+        report = sync.sync_parts(self.plugin, [part_id], force=force)
+        state = sync.read_state(self.plugin)
+        return Response({
+            "summary": report.summary() if report else None,
+            "last_error": redact(state["last_error"]) if state.get("last_error") else None,
+            "parts": sync.status_rows(self.plugin, [part_id]),
+        })
+
+
+class CheckView(PluginView):
+    def get(self, request):
+        try:
+            target = self.plugin.build_target()
+            result = target.check()
+        except (ConfigError, SyncError) as exc:
+            return Response({"ok": False, "target": self.plugin.TARGET, "url": None,
+                             "details": [redact(exc)]}, status=200)
+        return Response({"ok": result.ok, "target": result.target, "url": redact(result.url),
+                         "details": [redact(d) for d in result.details]})
+
+    def post(self, request):
+        return self.get(request)
