@@ -10,7 +10,6 @@ import os
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from plugin import InvenTreePlugin
 from plugin.mixins import EventMixin, ScheduleMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin
@@ -170,7 +169,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
             return []
         return [{
             "key": f"commerce-sync-{self.TARGET}",
-            "title": _("%(target)s sync") % {"target": self.TITLE},
+            "title": self.TITLE,
             "icon": "ti:refresh:outline",
             "source": self.plugin_static_file("commerce_sync_panel.js:renderCommerceSyncPanel"),
             "context": {
