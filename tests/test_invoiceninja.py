@@ -277,6 +277,21 @@ def test_sandbox_lists_archived_and_deleted_products_unless_asked_for_active(san
     assert active["meta"]["pagination"]["total_pages"] == 1
 
 
+def test_sandbox_key_filter_ignores_case_and_accents_and_follows_a_renamed_key(sandbox):
+    app, api, session = sandbox
+
+    def keys(key: str) -> list[str]:
+        return [p["product_key"] for p in session.get(f"{api}/products", params={"product_key": key}).json()["data"]]
+
+    assert keys("live") == ["LIVE", "LIVE"]
+    (live,) = [p for p in app.with_key("LIVE") if not p["archived_at"]]
+    session.put(f"{api}/products/{live['id']}", json={"product_key": "Café 1", "quantity": 3})
+    assert keys("LIVE") == ["LIVE"]
+    assert keys("CAFE 1 ") == ["Café 1"]
+    session.put(f"{api}/products/{live['id']}", json={"product_key": "live", "quantity": 3})
+    assert keys("LIVE") == ["live", "LIVE"]  # in creation order, as the service lists them
+
+
 def test_sandbox_answers_unknown_ids_and_deleted_products_with_400(sandbox):
     app, api, session = sandbox
     (gone,) = app.with_key("GONE")

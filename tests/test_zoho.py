@@ -292,6 +292,24 @@ def test_many_skus_are_matched_against_one_listing_per_sync(rsps):
     assert "MISSING" not in remotes
 
 
+def test_lookups_one_by_one_stop_once_they_would_cost_more_than_a_listing(serve):
+    data = catalogue.generate(450)  # three pages of 200
+    app, target = start(serve, data)
+    skus = [p["sku"] for p in data["products"]]
+    target.start_sync()
+    target.resolve(skus[:200])  # too many to look up: lists, and learns the listing takes 3 pages
+    assert app.count("items.list") == 3
+
+    app.reset_counters()
+    target.start_sync()
+    remotes = {}
+    for sku in skus[:5]:  # the batches of a sync that has only a few changed SKUs at a time
+        remotes.update(target.resolve([sku]))
+    # Three lookups cost as much as the listing: the fourth SKU lists, the fifth costs nothing.
+    assert app.count("items.list") == 3 + 3 and app.reads == 6
+    assert sorted(remotes) == sorted(skus[:5]) and all(r.found for r in remotes.values())
+
+
 @pytest.mark.parametrize(("fields", "reason"), [
     ({"item_type": "sales"}, "not inventory-tracked in Zoho (item type 'sales')"),
     ({"item_type": "sales_and_purchases"}, "not inventory-tracked"),

@@ -64,6 +64,9 @@ class InvoiceNinjaSandbox(SandboxApp):
         self.company_name = company_name
         self.track_inventory = track_inventory
         self.products: dict[str, dict[str, Any]] = {}  # by id, in creation order
+        # The database's index on product_key: collated key -> ids, in creation order. Kept
+        # up to date by add_product and PUT, so that a key filter never scans every product.
+        self._by_key: dict[str, list[str]] = {}
         self._ids = random.Random(seed)
         if hosted:
             self.rate_limiter = RateLimiter(500, 60.0)
@@ -83,6 +86,7 @@ class InvoiceNinjaSandbox(SandboxApp):
     def seed(self, catalogue: Mapping[str, Any]) -> None:
         with self.lock:
             self.products.clear()
+            self._by_key.clear()
             for entry in catalogue.get("products", []):
                 self.add_product(
                     str(entry["sku"]),
@@ -111,10 +115,29 @@ class InvoiceNinjaSandbox(SandboxApp):
         }
         product.update(fields)
         self.products[product["id"]] = product
+        self._by_key.setdefault(_collate(product_key), []).append(product["id"])
         return product
 
     def with_key(self, product_key: str) -> list[dict[str, Any]]:
-        return [p for p in self.products.values() if p["product_key"] == product_key]
+        return [p for p in self._collated_key(product_key) if p["product_key"] == product_key]
+
+    def _collated_key(self, product_key: str) -> list[dict[str, Any]]:
+        """The products whose key equals ``product_key`` as the database collates, in creation order."""
+        return [self.products[i] for i in self._by_key.get(_collate(product_key), ())]
+
+    def _rekey(self, product: dict[str, Any], new_key: Any) -> None:
+        """Move a product whose key a PUT changes to its new place in the key index."""
+        old, new = _collate(product["product_key"]), _collate(new_key)
+        if old == new:
+            return
+        self._by_key[old].remove(product["id"])
+        if not self._by_key[old]:
+            del self._by_key[old]
+        ids = self._by_key.setdefault(new, [])
+        ids.append(product["id"])
+        if len(ids) > 1:  # rare: keep creation order, in which the service lists products
+            order = {product_id: number for number, product_id in enumerate(self.products)}
+            ids.sort(key=order.__getitem__)
 
     def stock(self) -> dict[str, Decimal]:
         """product_key -> in_stock_quantity of active products (the first, where a key repeats)."""
@@ -159,13 +182,11 @@ class InvoiceNinjaSandbox(SandboxApp):
         }})
 
     def _list_products(self, request: Request) -> Response:
-        products = list(self.products.values())
+        key = request.arg("product_key") or ""
+        products = self._collated_key(key) if key else list(self.products.values())
         statuses = [s for s in (request.arg("status") or "").split(",") if s]
         if statuses:
             products = [p for p in products if _status(p) in statuses]
-        key = request.arg("product_key") or ""
-        if key:
-            products = [p for p in products if _collate(p["product_key"]) == _collate(key)]
         search = (request.arg("filter") or "").casefold()
         if search:
             products = [p for p in products if search in p["product_key"].casefold() or search in p["notes"].casefold()]
@@ -220,6 +241,8 @@ class InvoiceNinjaSandbox(SandboxApp):
             changes["in_stock_quantity"] = int(Decimal(str(changes["in_stock_quantity"])).to_integral_value(ROUND_HALF_UP))
         if "stock_notification_threshold" in changes:
             changes["stock_notification_threshold"] = int(changes["stock_notification_threshold"])
+        if "product_key" in changes:
+            self._rekey(product, changes["product_key"])
         product.update(changes, updated_at=int(time.time()))
         return Response(200, {"data": product})
 
@@ -230,9 +253,9 @@ def _status(product: Mapping[str, Any]) -> str:
     return "archived" if product["archived_at"] else "active"
 
 
-def _collate(text: str) -> str:
+def _collate(text: Any) -> str:
     """Comparison form of utf8mb4_unicode_ci: case, accents and trailing spaces ignored."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", str(text))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().rstrip()
 
 

@@ -27,6 +27,7 @@ than 57, 6024 and 6041 are illustrative.
 
 from __future__ import annotations
 
+import bisect
 import re
 import secrets
 import time
@@ -70,6 +71,11 @@ class ZohoSandbox(SandboxApp):
         self.scopes = set(ALL_SCOPES)  # what tokens issued from now on may do
         self.tokens: dict[str, tuple[float, frozenset[str]]] = {}  # token -> (expires at, scopes)
         self.items: dict[str, dict[str, Any]] = {}  # item_id -> item
+        # Indexes, as the service's database has them: items in item_id order (the order of
+        # the listing), and SKU -> items. Every item is added through _add_item, which keeps
+        # both up to date; items are never removed nor their SKU changed by the API.
+        self._ordered: list[dict[str, Any]] = []
+        self._by_sku: dict[str, list[dict[str, Any]]] = {}
         self.groups: dict[str, str] = {}  # group_id -> name
         self.adjustments: list[dict[str, Any]] = []  # as created, oldest first
         self.rate_limited_count = 0
@@ -102,6 +108,8 @@ class ZohoSandbox(SandboxApp):
 
     def seed(self, catalogue: Mapping[str, Any]) -> None:
         self.items.clear()
+        self._ordered.clear()
+        self._by_sku.clear()
         self.groups.clear()
         self.adjustments.clear()
         products = catalogue.get("products", [])
@@ -136,7 +144,15 @@ class ZohoSandbox(SandboxApp):
                 spread = product.get("locations") or {PRIMARY_LOCATION: product.get("quantity", 0)}
                 for where, quantity in spread.items():
                     item["stock"][self._location_id(where)] = Decimal(str(quantity))
-            self.items[item["item_id"]] = item
+            self._add_item(item)
+
+    def _add_item(self, item: dict[str, Any]) -> None:
+        self.items[item["item_id"]] = item
+        self._by_sku.setdefault(item["sku"], []).append(item)
+        if self._ordered and int(item["item_id"]) < int(self._ordered[-1]["item_id"]):
+            bisect.insort(self._ordered, item, key=lambda i: int(i["item_id"]))
+        else:  # ids are handed out in increasing order, so this is the usual case
+            self._ordered.append(item)
 
     def stock(self) -> dict[str, Decimal]:
         """SKU -> stock on hand of every inventory-tracked item, all locations together."""
@@ -253,10 +269,8 @@ class ZohoSandbox(SandboxApp):
     # -- items ---------------------------------------------------------------------------
 
     def _list_items(self, request: Request) -> Response:
-        items = sorted(self.items.values(), key=lambda i: int(i["item_id"]))
         sku = request.arg("sku")
-        if sku is not None:
-            items = [i for i in items if i["sku"] == sku]
+        items = self._by_sku.get(sku, []) if sku is not None else self._ordered
         text = (request.arg("search_text") or "").lower()
         if text:
             items = [i for i in items if text in i["sku"].lower() or text in i["name"].lower()]

@@ -25,7 +25,7 @@ import time
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from ..core.errors import AuthenticationError, ProtocolError, TargetError
@@ -52,6 +52,18 @@ KEY_LOOKUP_PAGE_SIZE = 100
 # wait: wait in steps until a minute has passed, then give up.
 RATE_LIMIT_STEP = 10.0
 RATE_LIMIT_MAX_WAIT = 70.0
+
+
+class _Product(NamedTuple):
+    """What a sync keeps of a product: a tuple, because a listing may hold 100,000 of them."""
+
+    id: str
+    quantity: Any  # the default invoice line quantity, sent back with every write
+    in_stock_quantity: int
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> "_Product":
+        return cls(row["id"], row.get("quantity", 1), row.get("in_stock_quantity") or 0)
 
 
 class InvoiceNinjaTarget(BaseTarget):
@@ -82,14 +94,18 @@ class InvoiceNinjaTarget(BaseTarget):
         self.start_sync()
 
     def start_sync(self) -> None:
-        self._by_key: dict[str, list[dict[str, Any]]] | None = None  # every active product, once listed
-        self._by_id: dict[str, dict[str, Any]] = {}  # the newest record seen of each product
+        # Every active product by key, once listed; a key that several active products
+        # share is in _repeated (with all of them) instead.
+        self._listing: dict[str, _Product] | None = None
+        self._repeated: dict[str, list[_Product]] = {}
+        # Products seen outside the listing (looked up by key, fetched, written): the newest record.
+        self._by_id: dict[str, _Product] = {}
 
     # -- resolve ------------------------------------------------------------------------
 
     def resolve(self, skus: Sequence[str]) -> dict[str, Remote]:
-        if self._by_key is None and len(skus) <= FEW_SKUS and self.key_filter_works:
-            found: dict[str, list[dict[str, Any]]] = {}
+        if self._listing is None and len(skus) <= FEW_SKUS and self.key_filter_works:
+            found: dict[str, list[_Product]] = {}
             for sku in skus:
                 products = self._lookup_key(sku)
                 if products is None:
@@ -97,10 +113,17 @@ class InvoiceNinjaTarget(BaseTarget):
                 found[sku] = products
             else:
                 return {sku: _remote(sku, products) for sku, products in found.items()}
-        by_key = self._active_products()
-        return {sku: _remote(sku, by_key.get(sku, [])) for sku in skus}
+        return {sku: _remote(sku, self._listed(sku)) for sku in skus}
 
-    def _lookup_key(self, sku: str) -> list[dict[str, Any]] | None:
+    def _listed(self, sku: str) -> list[_Product]:
+        """The active products with key ``sku``, from the listing (made on first use)."""
+        listing = self._active_products()
+        if sku in self._repeated:
+            return self._repeated[sku]
+        product = listing.get(sku)
+        return [product] if product is not None else []
+
+    def _lookup_key(self, sku: str) -> list[_Product] | None:
         """The active products whose key is exactly ``sku``; None when the server ignored the filter."""
         body = self._call("GET", "/products",
                           params={"product_key": sku, "status": "active", "per_page": KEY_LOOKUP_PAGE_SIZE})
@@ -110,29 +133,48 @@ class InvoiceNinjaTarget(BaseTarget):
             log.info("invoiceninja: this server ignores ?product_key=; listing all products instead")
             self.key_filter_works = False
             return None
-        matches = [r for r in rows if _is_active(r) and r["product_key"] == sku]
-        self._by_id.update((r["id"], r) for r in matches)
+        matches = [_Product.of(r) for r in rows if _is_active(r) and r["product_key"] == sku]
+        self._by_id.update((p.id, p) for p in matches)
         return matches
 
-    def _active_products(self) -> dict[str, list[dict[str, Any]]]:
-        """Every active product by key, listed once per sync."""
-        if self._by_key is None:
-            by_key: dict[str, list[dict[str, Any]]] = {}
+    def _active_products(self) -> dict[str, _Product]:
+        """Every active product by key, listed once per sync and kept as small tuples."""
+        if self._listing is None:
+            listing: dict[str, _Product] = {}
             page, pages = 1, 1
             while page <= pages:
                 body = self._call("GET", "/products",
                                   params={"status": "active", "per_page": LIST_PAGE_SIZE, "page": page})
                 rows = _rows(body)
                 for row in rows:
-                    if _is_active(row):
-                        by_key.setdefault(row["product_key"], []).append(row)
-                        self._by_id[row["id"]] = row
+                    if not _is_active(row):
+                        continue
+                    key, product = row["product_key"], _Product.of(row)
+                    if key in self._repeated:
+                        self._repeated[key].append(product)
+                    elif key in listing:
+                        self._repeated[key] = [listing.pop(key), product]
+                    else:
+                        listing[key] = product
                 pages = min(int(_pagination(body).get("total_pages") or 1), MAX_PAGES)
                 if not rows:
                     break
                 page += 1
-            self._by_key = by_key
-        return self._by_key
+            self._listing = listing
+        return self._listing
+
+    def _known(self, remote: Remote) -> _Product | None:
+        """The newest record of the remote's product this sync has, without asking."""
+        product = self._by_id.get(remote.remote_id)
+        if product is None and self._listing is not None:
+            product = self._listing.get(remote.sku)
+        return product if product is not None and product.id == remote.remote_id else None
+
+    def _remember(self, sku: str, product: _Product) -> None:
+        if self._listing is not None and sku in self._listing and self._listing[sku].id == product.id:
+            self._listing[sku] = product  # replaces a tuple of the same size: the cache does not grow
+        else:
+            self._by_id[product.id] = product
 
     # -- read and write -----------------------------------------------------------------
 
@@ -143,19 +185,19 @@ class InvoiceNinjaTarget(BaseTarget):
         for remote in remotes:
             if not remote.found or remote.data.get("error"):
                 continue
-            product = self._by_id.get(remote.remote_id) or self._fetch(remote.remote_id)
+            product = self._known(remote) or self._fetch(remote.sku, remote.remote_id)
             if product is not None:
-                quantities[remote.sku] = Decimal(str(product.get("in_stock_quantity") or 0))
+                quantities[remote.sku] = Decimal(str(product.in_stock_quantity))
         return quantities
 
-    def _fetch(self, product_id: str) -> dict[str, Any] | None:
+    def _fetch(self, sku: str, product_id: str) -> _Product | None:
         try:
-            product = _item(self._call("GET", f"/products/{quote(product_id, safe='')}"))
+            product = _Product.of(_item(self._call("GET", f"/products/{quote(product_id, safe='')}")))
         except TargetError as exc:
             if exc.status == 400:  # Invoice Ninja's answer to an unknown id
                 return None
             raise
-        self._by_id[product_id] = product
+        self._remember(sku, product)
         return product
 
     def write(self, changes: Sequence[Change]) -> dict[str, Outcome]:
@@ -181,7 +223,8 @@ class InvoiceNinjaTarget(BaseTarget):
         answer = self._call("PUT", f"/products/{quote(product_id, safe='')}",
                             params={"update_in_stock_quantity": "true"}, json=body)
         product = _item(answer)
-        self._by_id[product_id] = product
+        self._remember(change.sku, _Product(product_id, product.get("quantity", 1),
+                                            product.get("in_stock_quantity") or 0))
         if product.get("in_stock_quantity") != wanted:
             return Outcome.failed(
                 f"invoiceninja: product {product_id} kept in_stock_quantity {product.get('in_stock_quantity')!r} "
@@ -247,17 +290,17 @@ class InvoiceNinjaTarget(BaseTarget):
         return status_error(self.name, response, message, auth_hint=AUTH_HINT)
 
 
-def _remote(sku: str, products: list[dict[str, Any]]) -> Remote:
+def _remote(sku: str, products: list[_Product]) -> Remote:
     if not products:
         return Remote(sku, None)
     first = products[0]
     if len(products) > 1:
-        ids = ", ".join(p["id"] for p in products)
-        return Remote(sku, first["id"], "product", data={
+        ids = ", ".join(p.id for p in products)
+        return Remote(sku, first.id, "product", data={
             "error": f"invoiceninja: {len(products)} active products have product_key {sku!r} (ids {ids}); "
                      "archive or rename all but one in Invoice Ninja",
         })
-    return Remote(sku, first["id"], "product", data={"quantity": first.get("quantity", 1)})
+    return Remote(sku, first.id, "product", data={"quantity": first.quantity})
 
 
 def _rows(body: Any) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, quote_plus, urlsplit
 
 import requests
@@ -63,6 +63,20 @@ STOCK_ITEM_WORKERS = 4
 # (Magento\Framework\Webapi\Validator\EntityArrayValidator); we then send smaller batches.
 _ARRAY_LIMIT = re.compile(r"Maximum items of type .* is (\d+)")
 _STORE_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+class StockItem(NamedTuple):
+    """What this client uses of a Magento stock item."""
+
+    item_id: Any
+    manage_stock: bool
+    backorders: bool
+    qty: Any  # as Magento sent it (legacy mode reads it); None when absent
+
+    @classmethod
+    def of(cls, item: Mapping[str, Any]) -> "StockItem":
+        return cls(item.get("item_id"), item.get("manage_stock") is not False, bool(item.get("backorders")),
+                   item.get("qty"))
 
 
 class RouteMissing(TargetError):
@@ -116,7 +130,9 @@ class MagentoTarget(BaseTarget):
             self.write_batch = 1  # the stock item API has no batch form
         self.base = f"{self.config['url']}/rest/{store_code}/V1"
         self.session.headers["Authorization"] = f"Bearer {self.config['token']}"
-        self._stock_items: dict[str, dict[str, Any] | None] = {}  # Magento SKU -> stock item, per sync
+        # Legacy mode: Magento SKU -> stock item of SKUs resolved and not yet read or written,
+        # so that read() knows the quantity without asking again. Emptied as they are used.
+        self._stock_items: dict[str, StockItem] = {}
         self._array_limit: int | None = None  # items per call when the store limits web API arrays
 
     def start_sync(self) -> None:
@@ -136,6 +152,7 @@ class MagentoTarget(BaseTarget):
             by_folded.setdefault(sku.casefold(), sku)
 
         remotes: dict[str, Remote] = {}
+        stock_items: dict[str, StockItem | None] = {}
         needs_stock_item: list[str] = []
         for sku in wanted:
             product = products.get(sku)
@@ -156,37 +173,38 @@ class MagentoTarget(BaseTarget):
             if reason is None:
                 listed = (product.get("extension_attributes") or {}).get("stock_item")
                 if isinstance(listed, dict):
-                    self._stock_items[sku] = listed
+                    stock_items[sku] = StockItem.of(listed)
                 else:
                     needs_stock_item.append(sku)
 
-        self._fetch_stock_items(needs_stock_item)
+        stock_items.update(self._fetch_stock_items(needs_stock_item))
         for sku in wanted:
             remote = remotes.get(sku)
             if remote is None or remote.skip_reason:
                 continue
-            item = self._stock_items.get(sku)
+            item = stock_items.get(sku)
             if item is None:  # deleted between the search and the stock item lookup
                 del remotes[sku]
-            elif item.get("manage_stock") is False:
+            elif not item.manage_stock:
                 remotes[sku] = Remote(sku, remote.remote_id, remote.kind, UNMANAGED, remote.data)
             else:
                 remotes[sku] = Remote(sku, remote.remote_id, remote.kind, None, {
                     "sku": sku,
-                    "item_id": item.get("item_id"),
-                    "backorders": bool(item.get("backorders")),
+                    "item_id": item.item_id,
+                    "backorders": item.backorders,
                 })
+                if self.legacy:
+                    self._stock_items[sku] = item
         return remotes
 
-    def _fetch_stock_items(self, skus: list[str]) -> None:
-        todo = [sku for sku in skus if sku not in self._stock_items]
-        if not todo:
-            return
-        with ThreadPoolExecutor(max_workers=min(STOCK_ITEM_WORKERS, len(todo))) as pool:
-            for sku, item in zip(todo, pool.map(self._get_stock_item, todo)):
-                self._stock_items[sku] = item
+    def _fetch_stock_items(self, skus: list[str]) -> dict[str, StockItem | None]:
+        """The stock item of each SKU (None for a product that no longer exists), a few at a time."""
+        if not skus:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(STOCK_ITEM_WORKERS, len(skus))) as pool:
+            return dict(zip(skus, pool.map(self._get_stock_item, skus)))
 
-    def _get_stock_item(self, sku: str) -> dict[str, Any] | None:
+    def _get_stock_item(self, sku: str) -> StockItem | None:
         try:
             item = self._call("GET", f"/stockItems/{_path(sku)}")
         except TargetError as exc:
@@ -196,7 +214,7 @@ class MagentoTarget(BaseTarget):
         if not isinstance(item, dict):
             raise ProtocolError(self.name, f"GET /V1/stockItems/{{sku}} answered {type(item).__name__}, "
                                            "not a stock item")
-        return item
+        return StockItem.of(item)
 
     # -- read ---------------------------------------------------------------------------
 
@@ -204,11 +222,13 @@ class MagentoTarget(BaseTarget):
         by_magento_sku = {r.data.get("sku", r.sku): r.sku for r in remotes if r.found}
         quantities: dict[str, Decimal] = {}
         if self.legacy:
-            self._fetch_stock_items(list(by_magento_sku))
+            items = {magento_sku: self._stock_items.pop(magento_sku) for magento_sku in by_magento_sku
+                     if magento_sku in self._stock_items}
+            items.update(self._fetch_stock_items([s for s in by_magento_sku if s not in items]))
             for magento_sku, sku in by_magento_sku.items():
-                item = self._stock_items.get(magento_sku)
-                if item is not None and item.get("qty") is not None:
-                    quantities[sku] = Decimal(str(item["qty"]))
+                item = items.get(magento_sku)
+                if item is not None and item.qty is not None:
+                    quantities[sku] = Decimal(str(item.qty))
             return quantities
         source = ("source_code", "eq", self.source_code)
         for item in self._search_by_sku("/inventory/source-items", list(by_magento_sku), also=source):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import sys
 import threading
 import time
 import uuid
@@ -202,7 +203,10 @@ class ZohoTarget(BaseTarget):
         self._token_key = hashlib.sha256("\0".join(
             (self.accounts_url, config["client_id"], config["client_secret"], config["refresh_token"])
         ).encode()).hexdigest()
-        self._catalogue: dict[str, list[dict[str, Any]]] | None = None
+        # SKU -> (item_id, kind, skip_reason) of its item, from one listing of every item,
+        # made at most once a sync. Tuples, not the listing's JSON: it may hold 100,000 items.
+        self._catalogue: dict[str, tuple[str | None, str, str | None]] | None = None
+        self._looked_up = 0  # SKUs resolved one request each in this sync
         # Pages a full item listing took last time; 20 until known (a 4,000-item catalogue).
         self._listing_pages = 20
 
@@ -214,6 +218,7 @@ class ZohoTarget(BaseTarget):
 
     def start_sync(self) -> None:
         self._catalogue = None
+        self._looked_up = 0
 
     def __repr__(self) -> str:
         return f"<ZohoTarget {self.api_url} organization {self.organization_id}>"
@@ -223,18 +228,21 @@ class ZohoTarget(BaseTarget):
     def resolve(self, skus: Sequence[str]) -> dict[str, Remote]:
         """Find each SKU's item.
 
-        Zoho counts API calls against a daily allowance that depends on the plan, so the
-        cheaper way is chosen: a lookup per SKU costs one request each, a listing of
-        the whole catalogue one request per 200 items, and is then kept for the rest of the
-        sync. Few SKUs (the usual sync, where only changed levels are pushed) are looked up
-        one by one; more SKUs than the listing has pages are matched against the listing.
+        Zoho counts API calls against a daily allowance that depends on the plan, so this
+        keeps the requests of the whole sync low: a lookup costs one request per SKU; a
+        listing of every item costs one request per 200 items (its pages), once, and then
+        answers every SKU of the sync. How many SKUs a sync will resolve is not known in
+        advance, so SKUs are looked up one by one until doing so would take more requests
+        than the listing (as counted by the last listing), and from then on the listing is
+        used. A sync of a few changed levels thus never lists; a large one spends at most
+        as many lookups as the listing has pages before listing: never more than twice the
+        requests of the better choice made with hindsight.
         """
-        if self._catalogue is None and len(skus) <= self._listing_pages:
-            found = {sku: self._items_with_sku(sku) for sku in skus}
-        else:
-            catalogue = self._all_items()
-            found = {sku: catalogue.get(sku, []) for sku in skus}
-        return {sku: self._remote(sku, items) for sku, items in found.items() if items}
+        if self._catalogue is None and self._looked_up + len(skus) <= self._listing_pages:
+            self._looked_up += len(skus)
+            return {sku: remote for sku in skus if (remote := self._remote(sku, self._items_with_sku(sku)))}
+        catalogue = self._all_items()
+        return {sku: Remote(sku, *catalogue[sku]) for sku in skus if sku in catalogue}
 
     def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]:
         stock = self._stock([r.remote_id for r in remotes if r.remote_id])
@@ -319,14 +327,28 @@ class ZohoTarget(BaseTarget):
         # The filter is documented as exact; compare anyway, in case Zoho ignores case.
         return [item for item in body.get("items") or [] if item.get("sku") == sku]
 
-    def _all_items(self) -> dict[str, list[dict[str, Any]]]:
+    def _all_items(self) -> dict[str, tuple[str | None, str, str | None]]:
         if self._catalogue is None:
-            catalogue: dict[str, list[dict[str, Any]]] = {}
+            catalogue: dict[str, tuple[str | None, str, str | None]] = {}
+            repeated: dict[str, list[dict[str, Any]]] = {}  # SKUs several items have (rare)
             pages = 0
             for pages, items in enumerate(self._pages("items", "items"), start=1):
                 for item in items:
-                    if item.get("sku"):
-                        catalogue.setdefault(item["sku"], []).append(item)
+                    sku = item.get("sku")
+                    if not sku:
+                        continue
+                    if sku in repeated:
+                        repeated[sku].append(item)
+                    elif sku in catalogue:
+                        repeated[sku] = [{"item_id": catalogue[sku][0]}, item]
+                    else:
+                        remote = self._remote(sku, [item])
+                        # Interned: thousands of items share their kind and skip reason.
+                        catalogue[sku] = (remote.remote_id, sys.intern(remote.kind),
+                                          remote.skip_reason and sys.intern(remote.skip_reason))
+            for sku, items in repeated.items():
+                remote = self._remote(sku, items)
+                catalogue[sku] = (remote.remote_id, remote.kind, remote.skip_reason)
             self._catalogue = catalogue
             self._listing_pages = max(pages, 1)
         return self._catalogue
@@ -342,14 +364,16 @@ class ZohoTarget(BaseTarget):
             if not (more if more is not None else len(records) >= PAGE_SIZE):
                 return
 
-    def _remote(self, sku: str, items: list[dict[str, Any]]) -> Remote:
+    def _remote(self, sku: str, items: list[dict[str, Any]]) -> Remote | None:
+        if not items:
+            return None
         if len(items) > 1:
             ids = ", ".join(str(i.get("item_id")) for i in items)
             return Remote(sku, str(items[0].get("item_id")), "duplicate",
                           f"{len(items)} Zoho items have this SKU (item ids {ids}); make SKUs unique in Zoho")
         item = items[0]
-        return Remote(sku, str(item.get("item_id")), str(item.get("item_type") or ""), _skip_reason(item),
-                      {"name": item.get("name")})
+        # data stays empty: writing needs only the item_id.
+        return Remote(sku, str(item.get("item_id")), str(item.get("item_type") or ""), _skip_reason(item))
 
     # -- stock -----------------------------------------------------------------------------
 
