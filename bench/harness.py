@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,13 +23,10 @@ _READY_TIMEOUT = 120  # seconds to load a 100,000-product seed
 class SandboxProcess:
     """``python -m inventree_commerce_sync sandbox TARGET --seed FILE`` on a free loopback port."""
 
-    def __init__(self, target: str, products: list[dict], *, extra_args: tuple[str, ...] = ()):
+    def __init__(self, target: str, seed: Path):
         self.target = target
-        self._dir = tempfile.TemporaryDirectory(prefix="ics-bench-")
-        seed = Path(self._dir.name) / "seed.json"
-        seed.write_text(json.dumps({"products": products}), "utf-8")
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "inventree_commerce_sync", "sandbox", target, "--seed", str(seed), *extra_args],
+            [sys.executable, "-m", "inventree_commerce_sync", "sandbox", target, "--seed", str(seed)],
             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         first_line = self._process.stdout.readline()
@@ -62,7 +58,6 @@ class SandboxProcess:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._process.kill()
-        self._dir.cleanup()
 
     def __enter__(self) -> "SandboxProcess":
         return self
@@ -71,8 +66,15 @@ class SandboxProcess:
         self.stop()
 
 
-def products(count: int, seed: int = 1) -> list[dict]:
-    return catalogue.generate(count, seed=seed, awkward=True)["products"]
+def write_seed(count: int, folder: Path, seed: int = 1) -> Path:
+    """A catalogue of ``count`` generated products as a seed file for the sandboxes."""
+    path = Path(folder) / f"seed-{count}.json"
+    path.write_text(json.dumps(catalogue.generate(count, seed=seed, awkward=True)), "utf-8")
+    return path
+
+
+def sku(index: int) -> str:
+    return catalogue.sku_for(index, awkward=True)
 
 
 def desired_quantity(index: int, phase: int, changed_every: int = 100) -> Decimal:

@@ -3,7 +3,8 @@
     python -m bench.reconcile                       # 1,000 / 10,000 / 100,000 SKUs, four targets
     python -m bench.reconcile --sizes 1000 --targets woocommerce
 
-For each target and size, in a fresh child process (so that peak memory is that size's own):
+For each target and size, in a fresh child process that holds no list of the SKUs (so that
+its peak memory is the sync's own; the sandbox runs in a process of its own):
 a first full sync, a second with 1 % of the quantities changed, a third with nothing
 changed, then (up to --baseline-max SKUs) the per-item approach typical integrations take:
 for every SKU, look it up, then write it, one request each, in sequence. Request counts are
@@ -27,19 +28,19 @@ from inventree_commerce_sync.core.levels import StockLevel
 from inventree_commerce_sync.core.target import Change
 from inventree_commerce_sync.targets import TARGETS, build_target
 
-from .harness import SandboxProcess, desired_quantity, products, table
+from .harness import SandboxProcess, desired_quantity, sku, table, write_seed
 
 PHASES = {1: "first sync", 2: "1 % changed", 3: "nothing changed"}
 
 
-def levels(items: list[dict], phase: int):
-    return (StockLevel(p["sku"], desired_quantity(i, phase)) for i, p in enumerate(items))
+def levels(size: int, phase: int):
+    """Generated lazily: the benchmark keeps no list of its own SKUs in memory."""
+    return (StockLevel(sku(i), desired_quantity(i, phase)) for i in range(size))
 
 
-def run_one(target_name: str, size: int, baseline: bool) -> dict:
-    items = products(size)
+def run_one(target_name: str, size: int, seed: Path, baseline: bool) -> dict:
     rows = []
-    with SandboxProcess(target_name, items) as sandbox, tempfile.TemporaryDirectory() as tmp:
+    with SandboxProcess(target_name, seed) as sandbox, tempfile.TemporaryDirectory() as tmp:
         if target_name == "zoho":
             lift_zoho_rate_limit(sandbox)
         target = build_target(target_name, sandbox.settings())
@@ -48,19 +49,19 @@ def run_one(target_name: str, size: int, baseline: bool) -> dict:
             sandbox.reset_counters()
             engine = SyncEngine(target, ledger, keep_results=False)
             started = time.perf_counter()
-            report = engine.sync(levels(items, phase))
+            report = engine.sync(levels(size, phase))
             seconds = time.perf_counter() - started
             counters = sandbox.counters()
             rows.append({"phase": phase, "reads": counters["reads"], "writes": counters["writes"],
                          "pushed": report.counts[Result.PUSHED], "unchanged": report.counts[Result.UNCHANGED],
                          "failed": report.counts[Result.FAILED], "seconds": round(seconds, 3)})
+        peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         stock = sandbox.stock()
-        wrong = [p["sku"] for i, p in enumerate(items)
-                 if p.get("manage_stock", True) and stock.get(p["sku"]) != desired_quantity(i, 3)]
-        result = {"target": target_name, "size": size, "phases": rows, "wrong_levels": len(wrong),
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+        wrong = sum(1 for i in range(size) if stock.get(sku(i)) != desired_quantity(i, 3))
+        result = {"target": target_name, "size": size, "phases": rows, "wrong_levels": wrong,
+                  "peak_rss_mb": peak_rss_mb}
         if baseline:
-            result["baseline"] = per_item_sync(target_name, sandbox, items)
+            result["baseline"] = per_item_sync(target_name, sandbox, size)
     return result
 
 
@@ -74,17 +75,17 @@ def lift_zoho_rate_limit(sandbox: SandboxProcess) -> None:
     ZohoTarget.RATE_LIMIT = 10**9
 
 
-def per_item_sync(target_name: str, sandbox: SandboxProcess, items: list[dict]) -> dict:
+def per_item_sync(target_name: str, sandbox: SandboxProcess, size: int) -> dict:
     """Look up each SKU, then write it: what an integration without batching or a ledger does.
-    It pushes the same 1 % change the engine pushed in phase 2 (on top of phase 3's levels)."""
+    It pushes a 1 % change like the engine's phase 2 (on top of phase 3's levels)."""
     target = build_target(target_name, sandbox.settings())
     sandbox.reset_counters()
     started = time.perf_counter()
-    for index, product in enumerate(items):
-        quantity = desired_quantity(index, 2, changed_every=100) + (1 if index % 100 == 1 else 0)
-        remote = target.resolve([product["sku"]]).get(product["sku"])
+    for index in range(size):
+        quantity = desired_quantity(index, 2) + (1 if index % 100 == 1 else 0)
+        remote = target.resolve([sku(index)]).get(sku(index))
         if remote is not None and remote.found and not remote.skip_reason:
-            target.write([Change(product["sku"], remote, quantity)])
+            target.write([Change(sku(index), remote, quantity)])
     seconds = time.perf_counter() - started
     counters = sandbox.counters()
     return {"reads": counters["reads"], "writes": counters["writes"], "seconds": round(seconds, 3)}
@@ -95,23 +96,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--targets", default=",".join(TARGETS))
     parser.add_argument("--baseline-max", type=int, default=10000, help="largest size to run the per-item baseline at")
-    parser.add_argument("--one", nargs=2, metavar=("TARGET", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--one", nargs=3, metavar=("TARGET", "SIZE", "SEED"), help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     args = parser.parse_args(argv)
 
     if args.one:
-        target, size = args.one[0], int(args.one[1])
-        print(json.dumps(run_one(target, size, size <= args.baseline_max)))
+        target, size, seed = args.one[0], int(args.one[1]), Path(args.one[2])
+        print(json.dumps(run_one(target, size, seed, size <= args.baseline_max)))
         return 0
 
     results = []
-    for target in args.targets.split(","):
-        for size in (int(s) for s in args.sizes.split(",")):
-            print(f"{target} {size:,} SKUs ...", file=sys.stderr, flush=True)
-            child = subprocess.run([sys.executable, "-m", "bench.reconcile", "--one", target, str(size),
-                                    "--baseline-max", str(args.baseline_max)],
-                                   capture_output=True, text=True, check=True)
-            results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="ics-bench-") as folder:
+        seeds = {size: write_seed(size, Path(folder)) for size in sizes}
+        for target in args.targets.split(","):
+            for size in sizes:
+                print(f"{target} {size:,} SKUs ...", file=sys.stderr, flush=True)
+                child = subprocess.run([sys.executable, "-m", "bench.reconcile", "--one", target, str(size),
+                                        str(seeds[size]), "--baseline-max", str(args.baseline_max)],
+                                       capture_output=True, text=True, check=True)
+                results.append(json.loads(child.stdout.strip().splitlines()[-1]))
     print(render(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from bench.burst import run_burst
+from bench.harness import write_seed
 from bench.reconcile import run_one
 from bench.zoho_ratelimit import run as run_under_rate_limit
 from inventree_commerce_sync.targets import TARGETS
@@ -17,8 +18,8 @@ BATCHED = ("magento", "woocommerce", "zoho")
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(TARGETS))
-def test_bulk_reconciliation_request_counts(name):
-    result = run_one(name, SIZE, baseline=True)
+def test_bulk_reconciliation_request_counts(name, tmp_path):
+    result = run_one(name, SIZE, write_seed(SIZE, tmp_path), baseline=True)
     first, one_percent, nothing = result["phases"]
     assert result["wrong_levels"] == 0
     assert first["failed"] == one_percent["failed"] == 0

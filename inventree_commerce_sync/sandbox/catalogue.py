@@ -36,6 +36,13 @@ def load(path: str | Path | None = None) -> Catalogue:
 AWKWARD_SKUS = ("BOLT/M3/10", "CABLE 2M", "ÜBER-Mütze", "CAFÉ-Crème", "SKU+PLUS", "100%COTTON", "A&B", "Q?X")
 
 
+def sku_for(index: int, *, awkward: bool = True, prefix: str = "SKU") -> str:
+    """The SKU ``generate`` gives its ``index``-th product."""
+    if awkward and index < len(AWKWARD_SKUS):
+        return f"{AWKWARD_SKUS[index]}-{index}"
+    return f"{prefix}-{index:06d}"
+
+
 def generate(count: int, *, seed: int = 1, unmanaged_every: int = 0, awkward: bool = True,
              prefix: str = "SKU") -> Catalogue:
     """``count`` simple products with random quantities; every ``unmanaged_every``-th one not
@@ -43,10 +50,7 @@ def generate(count: int, *, seed: int = 1, unmanaged_every: int = 0, awkward: bo
     rng = random.Random(seed)
     products = []
     for index in range(count):
-        if awkward and index < len(AWKWARD_SKUS):
-            sku = f"{AWKWARD_SKUS[index]}-{index}"
-        else:
-            sku = f"{prefix}-{index:06d}"
+        sku = sku_for(index, awkward=awkward, prefix=prefix)
         product: dict[str, Any] = {"sku": sku, "name": f"Product {index}", "quantity": rng.randint(0, 50)}
         if unmanaged_every and index % unmanaged_every == unmanaged_every - 1:
             product["manage_stock"] = False

@@ -1,0 +1,503 @@
+"""The issue's "done when", checked against a real InvenTree server and its background worker.
+
+    python -m bench.live_inventree --url http://127.0.0.1:8000 --user admin --password admin
+
+Assumes an InvenTree server and its worker (``manage.py qcluster``) are already running, with
+this package installed where they run. The script starts the four sandboxes itself (child
+processes on free 127.0.0.1 ports), activates and configures the four plugins through
+InvenTree's REST API (quantity = "in stock", dry run off), creates its own parts (IPN = SKU,
+seeded in every sandbox), and then measures:
+
+1. every stock operation (create, add, remove, count, move, split, merge, delete, receive a
+   purchase order line, complete a build, ship a sales order): seconds until all four
+   sandboxes equal InvenTree's in-stock totals; each must be within 10 s;
+2. a burst of 500 stock adjustments on 20 parts: at most 40 writes per target (the sandbox's
+   own write counter) and exact final levels;
+3. the four sandboxes stopped for a minute while stock changes, then restarted with the state
+   they had: exact again after the next reconciliation (the plugins' schedule runs every 5
+   minutes, so this can take up to ~6 minutes);
+4. secrets read back as *** from the settings API and never appear in the plugins' status or
+   check answers.
+
+Prints a table per part of the check and exits non-zero on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import requests
+from inventree.api import InvenTreeAPI
+from inventree.build import Build
+from inventree.company import Company, SupplierPart
+from inventree.part import BomItem, Part, PartCategory
+from inventree.purchase_order import PurchaseOrder
+from inventree.sales_order import SalesOrder
+from inventree.stock import StockItem, StockLocation
+
+from inventree_commerce_sync.targets import target_class
+
+from .harness import SandboxProcess, table
+
+TARGETS = ("magento", "woocommerce", "zoho", "invoiceninja")
+SLUGS = {target: f"commerce-sync-{target}" for target in TARGETS}
+
+CONVERGE_LIMIT = 10.0  # seconds an operation may take to reach every sandbox
+CONVERGE_TIMEOUT = 60.0  # how long we wait before calling an operation failed
+BURST_ADJUSTMENTS = 500
+BURST_PARTS = 20
+BURST_WRITE_LIMIT = 40
+BURST_TIMEOUT = 240.0
+OUTAGE_SECONDS = 60.0
+RECOVERY_TIMEOUT = 420.0  # the reconcile schedule runs every 5 minutes, plus the worker's lag
+POLL = 0.25
+SEEDED_QUANTITY = 3  # what the sandboxes hold before InvenTree's first push
+
+
+class Failure(Exception):
+    pass
+
+
+# -- InvenTree -------------------------------------------------------------------------------
+
+class InvenTree:
+    """The InvenTree Python client, plus plain requests for the plugin endpoints it lacks."""
+
+    def __init__(self, url: str, user: str, password: str):
+        self.url = url.rstrip("/")
+        self.api = InvenTreeAPI(self.url, username=user, password=password, timeout=30)
+        self.http = requests.Session()
+        self.http.auth = (user, password)
+        self._credentials = (user, password)
+        self.category: int | None = None
+
+    def another_client(self) -> InvenTreeAPI:
+        return InvenTreeAPI(self.url, username=self._credentials[0], password=self._credentials[1], timeout=30)
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        response = self.http.request(method, self.url + path, timeout=30, **kwargs)
+        if response.status_code >= 400:
+            raise Failure(f"{method} {path}: HTTP {response.status_code}: {response.text[:300]}")
+        return response
+
+    def activate_plugin(self, slug: str) -> None:
+        self.request("PATCH", f"/api/plugins/{slug}/activate/", json={"active": True})
+
+    def plugin_active(self, slug: str) -> bool:
+        return bool(self.request("GET", f"/api/plugins/{slug}/").json().get("active"))
+
+    def set_plugin_setting(self, slug: str, key: str, value) -> None:
+        if isinstance(value, bool):
+            value = "True" if value else "False"
+        self.request("PATCH", f"/api/plugins/{slug}/settings/{key}/", json={"value": str(value)})
+
+    def plugin_settings(self, slug: str) -> requests.Response:
+        return self.request("GET", f"/api/plugins/{slug}/settings/")
+
+    def in_stock(self, part_ids: list[int]) -> dict[int, Decimal]:
+        """InvenTree's own in-stock totals (variants included), as its part API reports them.
+        The run's parts share one category (``self.category``): one request for all of them."""
+        rows = self.api.get("part/", params={"category": self.category, "limit": 1000})
+        rows = rows.get("results", rows) if isinstance(rows, dict) else rows
+        totals = {row["pk"]: Decimal(str(row["total_in_stock"])) for row in rows}
+        return {pk: totals[pk] for pk in part_ids}
+
+
+# -- sandboxes -------------------------------------------------------------------------------
+
+class Sandboxes:
+    """The four sandboxes in child processes, restartable on the same port with their state."""
+
+    def __init__(self, products: list[dict]):
+        self.products = products
+        self.running: dict[str, SandboxProcess] = {}
+        for target in TARGETS:
+            self.running[target] = SandboxProcess(target, products)
+
+    def url(self, target: str) -> str:
+        return self.running[target].url
+
+    def stock(self, target: str) -> dict[str, Decimal]:
+        return self.running[target].stock()
+
+    def writes(self, target: str) -> int:
+        return int(self.running[target].counters()["writes"])
+
+    def reset_counters(self) -> None:
+        for sandbox in self.running.values():
+            sandbox.reset_counters()
+
+    def stop_keeping_state(self) -> dict[str, dict[str, Decimal]]:
+        state = {target: self.stock(target) for target in TARGETS}
+        for sandbox in self.running.values():
+            sandbox.stop()
+        return state
+
+    def restart(self, state: dict[str, dict[str, Decimal]], ports: dict[str, int]) -> None:
+        for target in TARGETS:
+            products = [{**p, "quantity": str(state[target].get(p["sku"], p["quantity"]))} for p in self.products]
+            self.running[target] = SandboxProcess(target, products, extra_args=("--port", str(ports[target])))
+
+    def stop(self) -> None:
+        for sandbox in self.running.values():
+            try:
+                sandbox.stop()
+            except Exception:
+                pass
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].split("/")[0])
+
+
+# -- convergence -----------------------------------------------------------------------------
+
+def wait_converged(inventree: InvenTree, sandboxes: Sandboxes, parts: dict[int, str], *,
+                   timeout: float, started: float | None = None) -> dict[str, float | None]:
+    """Seconds until each sandbox held InvenTree's totals for every part (None: not within
+    ``timeout``). A target counts as converged at the first poll where it matches."""
+    started = time.monotonic() if started is None else started
+    converged: dict[str, float | None] = {target: None for target in TARGETS}
+    deadline = started + timeout
+    while True:
+        expected = inventree.in_stock(list(parts))
+        for target in TARGETS:
+            if converged[target] is not None:
+                continue
+            try:
+                stock = sandboxes.stock(target)
+            except requests.RequestException:
+                continue
+            if all(stock.get(sku) == expected[pk] for pk, sku in parts.items()):
+                converged[target] = round(time.monotonic() - started, 2)
+        if all(v is not None for v in converged.values()) or time.monotonic() > deadline:
+            return converged
+        time.sleep(POLL)
+
+
+def differences(inventree: InvenTree, sandboxes: Sandboxes, parts: dict[int, str]) -> list[str]:
+    expected = inventree.in_stock(list(parts))
+    found = []
+    for target in TARGETS:
+        stock = sandboxes.stock(target)
+        for pk, sku in parts.items():
+            if stock.get(sku) != expected[pk]:
+                found.append(f"{target}: {sku} is {stock.get(sku)}, InvenTree has {expected[pk]}")
+    return found
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+class Run:
+    def __init__(self, inventree: InvenTree):
+        self.it = inventree
+        self.tag = uuid.uuid4().hex[:6].upper()
+        self.failures: list[str] = []
+        self.rows: list[dict] = []
+
+    def sku(self, name: str) -> str:
+        return f"ICS-{self.tag}-{name}"
+
+    # -- setup --
+
+    def create_parts(self) -> None:
+        api = self.it.api
+        category = PartCategory.create(api, {"name": f"commerce sync live {self.tag}"})
+        self.it.category = category.pk
+        self.loc_a = StockLocation.create(api, {"name": f"ICS {self.tag} A"})
+        self.loc_b = StockLocation.create(api, {"name": f"ICS {self.tag} B"})
+        common = {"category": category.pk, "active": True}
+        self.widget = Part.create(api, {**common, "name": f"ICS widget {self.tag}", "IPN": self.sku("WIDGET"),
+                                        "description": "stock operations", "component": True,
+                                        "purchaseable": True, "salable": True})
+        self.assembly = Part.create(api, {**common, "name": f"ICS assembly {self.tag}", "IPN": self.sku("ASM"),
+                                          "description": "built from widgets", "assembly": True})
+        BomItem.create(api, {"part": self.assembly.pk, "sub_part": self.widget.pk, "quantity": 3})
+        self.burst_parts = []
+        for index in range(BURST_PARTS):
+            # one awkward SKU: a slash, a space, non-ASCII
+            name = f"B/{index:02d} Ü" if index == 0 else f"B{index:02d}"
+            self.burst_parts.append(Part.create(api, {**common, "name": f"ICS burst {self.tag} {index}",
+                                                      "IPN": self.sku(name), "description": "burst"}))
+        self.skus = {p.pk: p.IPN for p in [self.widget, self.assembly, *self.burst_parts]}
+
+    def products(self) -> list[dict]:
+        return [{"sku": sku, "name": sku, "quantity": SEEDED_QUANTITY} for sku in self.skus.values()]
+
+    def configure_plugins(self, sandboxes: Sandboxes) -> None:
+        for target in TARGETS:
+            slug = SLUGS[target]
+            if not self.it.plugin_active(slug):
+                self.it.activate_plugin(slug)
+            settings = {key.upper(): value for key, value in
+                        sandboxes.running[target].settings().items()}
+            settings.update(ENABLED=True, DRY_RUN=False, QUANTITY="in_stock", INCLUDE_VARIANTS=True,
+                            SAFETY_BUFFER="0", SKU_SOURCE="ipn", RECONCILE_MINUTES=0, VERIFY_MINUTES=0)
+            for key, value in settings.items():
+                self.it.set_plugin_setting(slug, key, value)
+        deadline = time.monotonic() + 30
+        while not all(self.it.plugin_active(SLUGS[t]) for t in TARGETS):
+            if time.monotonic() > deadline:
+                raise Failure("the plugins did not become active")
+            time.sleep(1)
+
+    # -- 1. every stock operation --
+
+    def measure(self, sandboxes: Sandboxes, operation: str, parts: list, action) -> None:
+        action()
+        started = time.monotonic()
+        in_play = {p.pk: self.skus[p.pk] for p in parts}
+        seconds = wait_converged(self.it, sandboxes, in_play, timeout=CONVERGE_TIMEOUT, started=started)
+        ok = all(s is not None and s <= CONVERGE_LIMIT for s in seconds.values())
+        row = {"operation": operation, **{t: "-" if s is None else f"{s:.2f}" for t, s in seconds.items()},
+               "result": "ok" if ok else "FAIL"}
+        self.rows.append(row)
+        print(f"  {operation}: {row}", flush=True)
+        if not ok:
+            self.failures.append(f"{operation}: not converged within {CONVERGE_LIMIT:.0f} s: {seconds}; "
+                                 + "; ".join(differences(self.it, sandboxes, in_play)[:4]))
+
+    def stock_operations(self, sandboxes: Sandboxes) -> None:
+        api = self.it.api
+        widget, assembly = self.widget, self.assembly
+        items: dict[str, StockItem] = {}
+
+        def create():
+            items["a"] = StockItem.create(api, {"part": widget.pk, "quantity": 100, "location": self.loc_a.pk})[0]
+
+        self.measure(sandboxes, "create stock", [widget], create)
+        self.measure(sandboxes, "adjust: add", [widget], lambda: items["a"].addStock(10))
+        self.measure(sandboxes, "adjust: remove", [widget], lambda: items["a"].removeStock(5))
+        self.measure(sandboxes, "count", [widget], lambda: items["a"].countStock(80))
+        self.measure(sandboxes, "move", [widget], lambda: items["a"].transferStock(self.loc_b.pk))
+        self.measure(sandboxes, "split (move part of an item)", [widget],
+                     lambda: items["a"].transferStock(self.loc_a.pk, quantity=30))
+
+        def merge():
+            entries = StockItem.list(api, part=widget.pk, in_stock=True)
+            self.it.api.post("stock/merge/", {"items": [{"item": i.pk} for i in entries],
+                                              "location": self.loc_a.pk, "notes": "live check"})
+
+        self.measure(sandboxes, "merge", [widget], merge)
+
+        def delete():
+            extra = StockItem.create(api, {"part": widget.pk, "quantity": 7, "location": self.loc_a.pk})[0]
+            wait_converged(self.it, sandboxes, {widget.pk: widget.IPN}, timeout=CONVERGE_TIMEOUT)
+            extra.delete()
+
+        self.measure(sandboxes, "delete", [widget], delete)
+        self.measure(sandboxes, "receive purchase order line", [widget], self.receive_purchase_order)
+        self.measure(sandboxes, "complete build", [widget, assembly], self.complete_build)
+        self.measure(sandboxes, "ship sales order", [widget, assembly], self.ship_sales_order)
+
+    def receive_purchase_order(self) -> None:
+        api = self.it.api
+        supplier = Company.create(api, {"name": f"ICS supplier {self.tag}", "is_supplier": True})
+        supplier_part = SupplierPart.create(api, {"part": self.widget.pk, "supplier": supplier.pk,
+                                                  "SKU": f"SUP-{self.tag}"})
+        order = PurchaseOrder.create(api, {"supplier": supplier.pk, "description": "live check"})
+        order.addLineItem(part=supplier_part.pk, quantity=20)
+        order.issue()
+        line = order.getLineItems()[0]
+        line.receive(quantity=20, location=self.loc_a.pk)
+
+    def complete_build(self) -> None:
+        api = self.it.api
+        build = Build.create(api, {"part": self.assembly.pk, "quantity": 2, "title": "live check"})
+        build.issue()
+        api.post(f"build/{build.pk}/auto-allocate/", {"location": None, "interchangeable": True,
+                                                      "substitutes": True, "optional_items": True})
+        outputs = build.createBuildOutput(quantity=2)
+        build.completeBuildOutput(outputs[0], location=self.loc_a.pk)
+        build.complete(accept_unallocated=True, accept_incomplete=True)
+
+    def ship_sales_order(self) -> None:
+        api = self.it.api
+        customer = Company.create(api, {"name": f"ICS customer {self.tag}", "is_customer": True})
+        order = SalesOrder.create(api, {"customer": customer.pk, "description": "live check"})
+        line = order.addLineItem(part=self.widget.pk, quantity=5)
+        order.issue()
+        shipment = order.addShipment(f"S-{self.tag}")
+        stock = StockItem.list(api, part=self.widget.pk, in_stock=True, available=True)
+        line.allocateToShipment(shipment, stockitems=stock, quantity=5)
+        shipment.complete()
+
+    # -- 2. the burst --
+
+    def burst(self, sandboxes: Sandboxes) -> None:
+        api = self.it.api
+        parts = {p.pk: p.IPN for p in self.burst_parts}
+        items = {}
+        for part in self.burst_parts:
+            items[part.pk] = StockItem.create(api, {"part": part.pk, "quantity": 50, "location": self.loc_a.pk})[0].pk
+        seconds = wait_converged(self.it, sandboxes, parts, timeout=CONVERGE_TIMEOUT)
+        if any(s is None for s in seconds.values()):
+            self.failures.append(f"burst setup (20 stock items created) did not converge: {seconds}")
+            return
+        time.sleep(3)  # let the setup's flushes finish before counting
+        sandboxes.reset_counters()
+
+        threads = 4
+        part_ids = sorted(parts)
+        shares = [part_ids[k::threads] for k in range(threads)]  # no two threads touch one item
+
+        def adjust(share: list[int], count: int, seed: int) -> None:
+            client = self.it.another_client()
+            rng = random.Random(seed)
+            level = {pk: 50 for pk in share}
+            for _ in range(count):
+                pk = rng.choice(share)
+                quantity = rng.randint(1, 5)
+                method = "remove" if level[pk] > quantity and rng.random() < 0.5 else "add"
+                level[pk] += -quantity if method == "remove" else quantity
+                StockItem.adjustStockItems(client, method, [{"pk": items[pk], "quantity": quantity}])
+
+        counts = [BURST_ADJUSTMENTS // threads + (1 if k < BURST_ADJUSTMENTS % threads else 0) for k in range(threads)]
+        started = time.monotonic()
+        with ThreadPoolExecutor(threads) as pool:
+            for future in [pool.submit(adjust, shares[k], counts[k], k) for k in range(threads)]:
+                future.result()
+        sent = time.monotonic() - started
+        print(f"  burst: {BURST_ADJUSTMENTS} adjustments sent in {sent:.1f} s", flush=True)
+        seconds = wait_converged(self.it, sandboxes, parts, timeout=BURST_TIMEOUT, started=time.monotonic())
+        time.sleep(5)  # a late flush would still add writes: give it the chance to show up
+        wrong = differences(self.it, sandboxes, parts)
+        writes = {t: sandboxes.writes(t) for t in TARGETS}
+        ok = not wrong and all(w <= BURST_WRITE_LIMIT for w in writes.values())
+        self.burst_row = {"sent in (s)": f"{sent:.1f}",
+                          **{f"{t} writes": writes[t] for t in TARGETS},
+                          **{f"{t} exact after (s)": "-" if seconds[t] is None else f"{seconds[t]:.1f}"
+                             for t in TARGETS},
+                          "result": "ok" if ok else "FAIL"}
+        if wrong:
+            self.failures.append("burst: final levels differ: " + "; ".join(wrong[:6]))
+        for target, count in writes.items():
+            if count > BURST_WRITE_LIMIT:
+                self.failures.append(f"burst: {target} took {count} writes (limit {BURST_WRITE_LIMIT})")
+
+    # -- 3. the outage --
+
+    def outage(self, sandboxes: Sandboxes) -> None:
+        api = self.it.api
+        parts = {p.pk: p.IPN for p in self.burst_parts[:5]}
+        parts[self.widget.pk] = self.widget.IPN
+        for target in TARGETS:
+            self.it.set_plugin_setting(SLUGS[target], "RECONCILE_MINUTES", 1)
+        ports = {t: port_of(sandboxes.url(t)) for t in TARGETS}
+        state = sandboxes.stop_keeping_state()
+        stopped = time.monotonic()
+        print(f"  outage: sandboxes stopped; changing stock for {OUTAGE_SECONDS:.0f} s", flush=True)
+        changes = 0
+        while time.monotonic() - stopped < OUTAGE_SECONDS:
+            for pk in parts:
+                item = StockItem.list(api, part=pk, in_stock=True)[0]
+                item.addStock(1 + changes % 3)
+                changes += 1
+            time.sleep(10)
+        sandboxes.restart(state, ports)
+        restarted = time.monotonic()
+        print(f"  outage: {changes} stock changes made; sandboxes restarted with their old state", flush=True)
+        seconds = wait_converged(self.it, sandboxes, parts, timeout=RECOVERY_TIMEOUT, started=restarted)
+        ok = all(s is not None for s in seconds.values())
+        self.outage_row = {"down (s)": f"{restarted - stopped:.0f}", "changes while down": changes,
+                           **{f"{t} exact after restart (s)": "-" if s is None else f"{s:.1f}"
+                              for t, s in seconds.items()},
+                           "result": "ok" if ok else "FAIL"}
+        if not ok:
+            self.failures.append(f"outage: not exact within {RECOVERY_TIMEOUT:.0f} s of the restart: {seconds}; "
+                                 + "; ".join(differences(self.it, sandboxes, parts)[:4]))
+
+    # -- 4. secrets --
+
+    def secrets(self, sandboxes: Sandboxes) -> None:
+        rows = []
+        for target in TARGETS:
+            slug = SLUGS[target]
+            sandbox = sandboxes.running[target]
+            secret_fields = [f for f in target_class(target).all_fields() if f.secret]
+            client_settings = sandbox.settings()
+            secret_values = [str(client_settings[f.key]) for f in secret_fields if client_settings.get(f.key)]
+            listing = self.it.plugin_settings(slug)
+            values = {row["key"]: row.get("value") for row in listing.json()}
+            masked = all(values.get(f.key.upper()) == "***" for f in secret_fields)
+            answers = {
+                "settings list": listing.text,
+                "settings detail": "".join(
+                    self.it.request("GET", f"/api/plugins/{slug}/settings/{f.key.upper()}/").text
+                    for f in secret_fields),
+                "status": self.it.request("GET", f"/plugin/{slug}/status/").text,
+                "status.csv": self.it.request("GET", f"/plugin/{slug}/status.csv").text,
+                "check": self.it.request("GET", f"/plugin/{slug}/check/").text,
+            }
+            leaked = [name for name, text in answers.items() if any(s in text for s in secret_values)]
+            ok = masked and not leaked and bool(secret_values)
+            rows.append({"target": target, "secret settings": ", ".join(f.key.upper() for f in secret_fields),
+                         "shown as ***": "yes" if masked else "NO",
+                         "secret in an answer": ", ".join(leaked) or "none",
+                         "result": "ok" if ok else "FAIL"})
+            if not ok:
+                self.failures.append(f"secrets: {target}: masked={masked}, leaked in {leaked or 'nothing'}")
+        self.secret_rows = rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--user", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--skip-outage", action="store_true", help="leave out the 1-minute outage (and its ~5 min wait)")
+    args = parser.parse_args(argv)
+
+    inventree = InvenTree(args.url, args.user, args.password)
+    info = inventree.request("GET", "/api/").json()
+    if not info.get("worker_running"):
+        print("InvenTree reports no running background worker; start `manage.py qcluster` first", file=sys.stderr)
+        return 2
+    run = Run(inventree)
+    print(f"InvenTree {info.get('version')} (API {info.get('apiVersion')}) at {args.url}; run tag {run.tag}", flush=True)
+    run.create_parts()
+    sandboxes = Sandboxes(run.products())
+    try:
+        run.configure_plugins(sandboxes)
+        print("plugins active and configured; stock operations:", flush=True)
+        run.stock_operations(sandboxes)
+        print("burst:", flush=True)
+        run.burst(sandboxes)
+        run.secrets(sandboxes)
+        if not args.skip_outage:
+            print("outage:", flush=True)
+            run.outage(sandboxes)
+    except Failure as exc:
+        run.failures.append(str(exc))
+    finally:
+        sandboxes.stop()
+
+    print("\nSeconds until every sandbox equals InvenTree's in-stock total (limit 10 s):")
+    print(table(run.rows, ["operation", *TARGETS, "result"]))
+    if hasattr(run, "burst_row"):
+        print(f"\nBurst: {BURST_ADJUSTMENTS} adjustments on {BURST_PARTS} parts (limit {BURST_WRITE_LIMIT} writes per target):")
+        print(table([run.burst_row], list(run.burst_row)))
+    if hasattr(run, "outage_row"):
+        print(f"\nOutage: every sandbox stopped for {OUTAGE_SECONDS:.0f} s while stock changed:")
+        print(table([run.outage_row], list(run.outage_row)))
+    if hasattr(run, "secret_rows"):
+        print("\nSecrets:")
+        print(table(run.secret_rows, list(run.secret_rows[0])))
+    if run.failures:
+        print("\nFAILED:")
+        for failure in run.failures:
+            print(f"  - {failure}")
+        return 1
+    print("\nall checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
