@@ -2,7 +2,6 @@ import logging
 import socket
 
 import pytest
-import requests
 import responses
 
 from inventree_commerce_sync.core.errors import (
@@ -168,3 +167,12 @@ def test_log_records_of_the_package_and_urllib3_are_redacted(caplog):
     get_logger("inventree_commerce_sync.test").warning("failed with cs_0123456789abcdef")
     assert "cs_0123456789abcdef" not in caplog.text
     assert caplog.text.count(MASK) == 2
+
+
+def test_comma_lists_stay_short_and_commas_go_alone():
+    from inventree_commerce_sync.core.target import comma_list_groups
+
+    skus = ["A", "B,C", "ÜBER/1", "D", "E"]
+    assert list(comma_list_groups(skus, max_items=2, max_chars=100)) == [["B,C"], ["A", "ÜBER/1"], ["D", "E"]]
+    # "%C3%9CBER%2F1" is 13 characters encoded, 16 with its comma: alone under a 17-character limit
+    assert list(comma_list_groups(["A", "ÜBER/1", "D"], max_items=9, max_chars=17)) == [["A"], ["ÜBER/1"], ["D"]]

@@ -24,7 +24,7 @@ from .errors import AuthenticationError, InputError, TargetError, TargetUnavaila
 from .ledger import Ledger, LedgerEntry
 from .levels import QuantityPolicy, StockLevel, check_sku
 from .redact import get_logger, redact
-from .target import Change, Outcome, Remote, Target
+from .target import Change, Outcome, Target
 
 log = get_logger(__name__)
 

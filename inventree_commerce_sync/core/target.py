@@ -7,10 +7,11 @@ table or from a plugin's settings page) described by its ``FIELDS``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol, runtime_checkable
+from urllib.parse import quote_plus
 
 from .errors import ConfigError
 from .http import HttpSettings, TargetSession, check_base_url
@@ -215,3 +216,23 @@ def _coerce(target: str, f: ConfigField, value: Any) -> Any:
     if f.kind is str:
         return str(value)
     return value
+
+
+def comma_list_groups(skus: Iterable[str], *, max_items: int, max_chars: int) -> Iterator[list[str]]:
+    """SKUs grouped for one comma-separated URL parameter (``sku=a,b,c``) each: at most
+    ``max_items`` per group, and at most ``max_chars`` once URL-encoded. A SKU that holds a
+    comma would be split by the service, so it always goes alone."""
+    group: list[str] = []
+    length = 0
+    for sku in skus:
+        if "," in sku:
+            yield [sku]
+            continue
+        size = len(quote_plus(sku)) + 3  # and the encoded comma
+        if group and (len(group) >= max_items or length + size > max_chars):
+            yield group
+            group, length = [], 0
+        group.append(sku)
+        length += size
+    if group:
+        yield group

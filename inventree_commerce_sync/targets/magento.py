@@ -23,14 +23,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any, NamedTuple
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 
 from ..core.errors import AuthenticationError, ConfigError, ProtocolError, TargetError
 from ..core.http import SAFE_METHODS, decode_json, status_error
 from ..core.redact import get_logger
-from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote
+from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, comma_list_groups
 
 log = get_logger(__name__)
 
@@ -352,7 +352,7 @@ class MagentoTarget(BaseTarget):
         """Every record of ``path`` whose SKU is one of ``skus`` (and that matches ``also``)."""
         extra = [also] if also else []
         plain = [sku for sku in skus if "," not in sku]
-        for group in _in_groups(plain):
+        for group in comma_list_groups(plain, max_items=SEARCH_BATCH, max_chars=MAX_IN_VALUE_CHARS):
             yield from self._search(path, [("sku", "in", ",".join(group)), *extra], page_size=len(group))
         for sku in skus:
             if "," in sku:  # the `in` filter would split it
@@ -440,21 +440,6 @@ def _criteria(filters: list[tuple[str, str, str]], *, page_size: int, page: int)
     params["searchCriteria[pageSize]"] = page_size
     params["searchCriteria[currentPage]"] = page
     return params
-
-
-def _in_groups(skus: list[str]) -> Iterator[list[str]]:
-    """SKUs in groups of at most SEARCH_BATCH whose encoded `in` value stays short."""
-    group: list[str] = []
-    length = 0
-    for sku in skus:
-        size = len(quote_plus(sku)) + 3  # the comma, encoded
-        if group and (len(group) >= SEARCH_BATCH or length + size > MAX_IN_VALUE_CHARS):
-            yield group
-            group, length = [], 0
-        group.append(sku)
-        length += size
-    if group:
-        yield group
 
 
 def _path(sku: str) -> str:

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests_oauthlib import OAuth1
@@ -32,7 +32,7 @@ from requests_oauthlib import OAuth1
 from ..core.errors import AmbiguousFailure, AuthenticationError, ProtocolError, TargetError
 from ..core.http import RETRY_STATUSES, SAFE_METHODS, decode_json, status_error
 from ..core.redact import get_logger
-from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote
+from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, comma_list_groups
 
 log = get_logger(__name__)
 
@@ -94,7 +94,8 @@ class WooCommerceTarget(BaseTarget):
     def resolve(self, skus: Sequence[str]) -> dict[str, Remote]:
         wanted = list(dict.fromkeys(skus))
         found: dict[str, dict[str, Any]] = {}
-        for group in _sku_groups(wanted):
+        # WooCommerce also matches a whole value holding a comma as one SKU: such SKUs go alone
+        for group in comma_list_groups(wanted, max_items=PER_PAGE, max_chars=MAX_SKU_PARAM_CHARS):
             for item in self._list("products", {"sku": ",".join(group)}):
                 if isinstance(item.get("sku"), str) and item["sku"] and _int(item.get("id")) > 0:
                     found.setdefault(item["sku"], item)
@@ -313,26 +314,6 @@ class WooCommerceTarget(BaseTarget):
             return (f"{AUTH_HINT}; if they are right, the web server may be dropping the Authorization "
                     "header before it reaches WordPress")
         return AUTH_HINT
-
-
-def _sku_groups(skus: list[str]) -> Iterator[list[str]]:
-    """SKUs in groups for one ``sku=a,b,c`` value each: at most PER_PAGE, and short enough
-    for a URL. A SKU with a comma would be split by WooCommerce, so it goes alone (WooCommerce
-    also matches the whole value as one SKU)."""
-    group: list[str] = []
-    length = 0
-    for sku in skus:
-        if "," in sku:
-            yield [sku]
-            continue
-        size = len(quote_plus(sku)) + 3  # and the encoded comma
-        if group and (len(group) >= PER_PAGE or length + size > MAX_SKU_PARAM_CHARS):
-            yield group
-            group, length = [], 0
-        group.append(sku)
-        length += size
-    if group:
-        yield group
 
 
 def _collection(remote: Remote) -> str:
