@@ -96,3 +96,39 @@ class Sandboxes:
 
     def stock(self, name: str) -> dict[str, Decimal]:
         return self.apps[name].stock()
+
+
+class SandboxedPlugins:
+    """Test case mixin: every plugin pointed at a fresh sandbox seeded with ``SKUS`` (quantity
+    0), pushing the in-stock total for real, with InvenTree's events on."""
+
+    SKUS: list[str] = []
+
+    def setUp(self):
+        super().setUp()
+        self.names = available_sandboxes()
+        self.assertTrue(self.names, "no sandbox available")
+        self.sandboxes = Sandboxes(self.SKUS, self.names)
+        self.addCleanup(self.sandboxes.stop)
+        enable_events()
+        for name in SLUGS:
+            if name in self.names:
+                configure(name, self.sandboxes.servers[name].url, ENABLED=True, DRY_RUN=False, QUANTITY="in_stock")
+            else:
+                configure(name, ENABLED=False)
+        events = self.settings(PLUGIN_TESTING_EVENTS=True, TESTING_TABLE_EVENTS=True)
+        events.enable()
+        self.addCleanup(events.disable)
+
+    def act(self, operation):
+        """Run a stock operation with its commit callbacks, then the queued flushes."""
+        with self.captureOnCommitCallbacks(execute=True):
+            result = operation()
+        run_flushes()
+        return result
+
+    def assert_parts_in_sync(self, parts):
+        for part in parts:
+            part.refresh_from_db()
+            for name in self.names:
+                self.assertEqual(self.sandboxes.stock(name).get(part.IPN), part.total_stock, f"{name}: {part.IPN}")

@@ -12,12 +12,13 @@ from order.models import (PurchaseOrder, PurchaseOrderLineItem, SalesOrder, Sale
 from part.models import BomItem, Part
 from stock.models import StockItem, StockLocation
 
-from .helpers import Sandboxes, activate_plugins, available_sandboxes, configure, enable_events, run_flushes
-
-SKUS = ["ORD-WIDGET", "ORD-BOLT", "ORD-ASSY"]
+from .helpers import SandboxedPlugins, activate_plugins
 
 
-class OrderSyncTests(InvenTreeTestCase):
+
+class OrderSyncTests(SandboxedPlugins, InvenTreeTestCase):
+    SKUS = ["ORD-WIDGET", "ORD-BOLT", "ORD-ASSY"]
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -36,33 +37,8 @@ class OrderSyncTests(InvenTreeTestCase):
         cls.supplier = Company.objects.create(name="Supplier", is_supplier=True)
         cls.customer = Company.objects.create(name="Customer", is_customer=True)
 
-    def setUp(self):
-        super().setUp()
-        self.names = available_sandboxes()
-        self.assertTrue(self.names, "no sandbox available")
-        self.sandboxes = Sandboxes(SKUS, self.names)
-        self.addCleanup(self.sandboxes.stop)
-        enable_events()
-        for name in ("magento", "woocommerce", "zoho", "invoiceninja"):
-            if name in self.names:
-                configure(name, self.sandboxes.servers[name].url, ENABLED=True, DRY_RUN=False, QUANTITY="in_stock")
-            else:
-                configure(name, ENABLED=False)
-        events = self.settings(PLUGIN_TESTING_EVENTS=True, TESTING_TABLE_EVENTS=True)
-        events.enable()
-        self.addCleanup(events.disable)
-
-    def act(self, operation):
-        with self.captureOnCommitCallbacks(execute=True):
-            result = operation()
-        run_flushes()
-        return result
-
     def assert_in_sync(self):
-        for part in (self.widget, self.bolt, self.assembly):
-            part.refresh_from_db()
-            for name in self.names:
-                self.assertEqual(self.sandboxes.stock(name).get(part.IPN), part.total_stock, f"{name}: {part.IPN}")
+        self.assert_parts_in_sync((self.widget, self.bolt, self.assembly))
 
     def test_receive_purchase_order(self):
         supplier_part = SupplierPart.objects.create(part=self.widget, supplier=self.supplier, SKU="SUP-W")

@@ -11,14 +11,14 @@ from InvenTree.unit_test import InvenTreeTestCase
 from part.models import Part
 from stock.models import StockItem, StockLocation
 
-from .helpers import (Sandboxes, activate_plugins, available_sandboxes, configure, enable_events, plugin,
-                      run_flushes)
-
-SKUS = ["WIDGET-1", "BOLT/M3 Ü", "TEMPLATE-T", "VARIANT-V"]
+from .helpers import SandboxedPlugins, activate_plugins, configure, plugin, run_flushes
 
 
-class EventSyncTests(InvenTreeTestCase):
+
+class EventSyncTests(SandboxedPlugins, InvenTreeTestCase):
     """Each operation, then the queued flush, then compare every sandbox with InvenTree."""
+
+    SKUS = ["WIDGET-1", "BOLT/M3 Ü", "TEMPLATE-T", "VARIANT-V"]
 
     @classmethod
     def setUpTestData(cls):
@@ -34,35 +34,8 @@ class EventSyncTests(InvenTreeTestCase):
         cls.variant = Part.objects.create(name="Tee red", IPN="VARIANT-V", description="v",
                                           variant_of=cls.template)
 
-    def setUp(self):
-        super().setUp()
-        self.names = available_sandboxes()
-        self.assertTrue(self.names, "no sandbox available")
-        self.sandboxes = Sandboxes(SKUS, self.names)
-        self.addCleanup(self.sandboxes.stop)
-        enable_events()
-        for name in ("magento", "woocommerce", "zoho", "invoiceninja"):
-            if name in self.names:
-                configure(name, self.sandboxes.servers[name].url, ENABLED=True, DRY_RUN=False, QUANTITY="in_stock")
-            else:
-                configure(name, ENABLED=False)
-        self.events = self.settings(PLUGIN_TESTING_EVENTS=True, TESTING_TABLE_EVENTS=True)
-        self.events.enable()
-        self.addCleanup(self.events.disable)
-
-    def act(self, operation):
-        """Run a stock operation with its commit callbacks, then the queued flushes."""
-        with self.captureOnCommitCallbacks(execute=True):
-            result = operation()
-        run_flushes()
-        return result
-
     def assert_in_sync(self, *parts):
-        for part in parts or (self.widget, self.bolt, self.template, self.variant):
-            part.refresh_from_db()
-            for name in self.names:
-                self.assertEqual(self.sandboxes.stock(name).get(part.IPN), part.total_stock,
-                                 f"{name}: {part.IPN}")
+        self.assert_parts_in_sync(parts or (self.widget, self.bolt, self.template, self.variant))
 
     def test_stock_operations(self):
         item = self.act(lambda: StockItem.objects.create(part=self.widget, quantity=10, location=self.shelf))
