@@ -115,6 +115,17 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
     def connection_values(self) -> dict[str, Any]:
         return {C.setting_key(f): self.get_setting(C.setting_key(f)) for f in self.target_class().all_fields()}
 
+    def security_warnings(self) -> list[str]:
+        """What an admin must see: TLS verification or HTTPS switched off in the settings."""
+        values = self.connection_values()
+        warnings = []
+        if str(values.get("VERIFY", "")).strip().lower() in ("false", "0", "no", "off"):
+            warnings.append("TLS certificate verification is switched off (Verify TLS = false): anyone on the "
+                            "network path can read the credentials")
+        if str(values.get("ALLOW_INSECURE_HTTP", "")).strip().lower() in ("true", "1", "yes", "on"):
+            warnings.append("plain http is allowed (Allow plain HTTP = true): credentials may travel unencrypted")
+        return warnings
+
     def build_target(self) -> BaseTarget:
         """The target client built from the settings (environment fallback for empty ones)."""
         from ..targets import build_target

@@ -58,6 +58,7 @@ class StatusView(PluginView):
             "last_error": redact(state["last_error"]) if state.get("last_error") else None,
             "last_summary": state.get("last_summary"),
             "pending_parts": len(state.get("dirty") or ()),
+            "warnings": self.plugin.security_warnings(),
             "parts": rows,
         })
 
@@ -107,7 +108,8 @@ class CheckView(PluginView):
             return Response({"ok": False, "target": self.plugin.TARGET, "url": None,
                              "details": [redact(exc)]}, status=200)
         return Response({"ok": result.ok, "target": result.target, "url": redact(result.url),
-                         "details": [redact(d) for d in result.details]})
+                         "details": [redact(d) for d in result.details],
+                         "warnings": self.plugin.security_warnings()})
 
     def post(self, request):
         return self.get(request)

@@ -51,6 +51,7 @@ export function renderCommerceSyncPanel(target, data) {
         const row = (payload.parts || [])[0];
         target.innerHTML = `
             <h4>${escapeHtml(ctx.target)}</h4>
+            ${(payload.warnings || []).map((w) => `<p style="color:#b45309">&#9888; ${escapeHtml(w)}</p>`).join("")}
             ${payload.last_error ? `<p style="color:#c00">${escapeHtml(payload.last_error)}</p>` : ""}
             ${message ? `<p>${escapeHtml(message)}</p>` : ""}
             ${statusTable(row, payload.dry_run)}

@@ -115,6 +115,14 @@ class StaffEndpointTests(InvenTreeAPITestCase):
         self.assertNotIn(SECRET, self.client.get(self.base + "status.csv").content.decode())
         self.assertNotIn(SECRET, str(self.get(self.base + "check/").data))
 
+    def test_switching_tls_verification_off_shows_a_warning(self):
+        self.assertEqual(self.get(self.base + "status/").data["warnings"], [])
+        configure("magento", VERIFY="false")
+        warnings = self.get(self.base + "status/").data["warnings"]
+        self.assertEqual(len(warnings), 1)
+        self.assertIn("TLS certificate verification is switched off", warnings[0])
+        self.assertEqual(self.get(self.base + "check/").data["warnings"], warnings)
+
     def test_settings_are_validated_where_entered(self):
         url = f"/api/plugins/{SLUGS['magento']}/settings/"
         response = self.patch(url + "URL/", {"value": "not a url"}, expected_code=400)
