@@ -110,7 +110,11 @@ def queue_flush(slug: str) -> None:
     """Offload a flush to the background worker (never run inline: it may wait)."""
     from InvenTree.tasks import offload_task
 
-    offload_task(FLUSH_TASK, slug, force_async=True, group="commerce_sync")
+    # No duplicate check: with the database broker, a running flush is still in the queue
+    # table until it returns, so the check would take a flush re-queueing itself for an
+    # already queued one and drop it. Our own state (flush_queued_at) already prevents
+    # more than one queued flush per plugin.
+    offload_task(FLUSH_TASK, slug, force_async=True, check_duplicates=False, group="commerce_sync")
 
 
 def take_ready(plugin) -> tuple[list[int] | None, float]:
