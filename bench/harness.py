@@ -23,10 +23,11 @@ _READY_TIMEOUT = 120  # seconds to load a 100,000-product seed
 class SandboxProcess:
     """``python -m inventree_commerce_sync sandbox TARGET --seed FILE`` on a free loopback port."""
 
-    def __init__(self, target: str, seed: Path):
+    def __init__(self, target: str, seed: Path, *, port: int = 0):
         self.target = target
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "inventree_commerce_sync", "sandbox", target, "--seed", str(seed)],
+            [sys.executable, "-m", "inventree_commerce_sync", "sandbox", target, "--seed", str(seed),
+             "--port", str(port)],
             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         first_line = self._process.stdout.readline()
@@ -58,6 +59,8 @@ class SandboxProcess:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._process.kill()
+            self._process.wait(timeout=10)
+        self._process.stdout.close()
 
     def __enter__(self) -> "SandboxProcess":
         return self

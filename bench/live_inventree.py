@@ -25,13 +25,15 @@ Prints a table per part of the check and exits non-zero on any failure.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
-import threading
 import time
+import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from pathlib import Path
 
 import requests
 from inventree.api import InvenTreeAPI
@@ -44,6 +46,7 @@ from inventree.stock import StockItem, StockLocation
 
 from inventree_commerce_sync.targets import target_class
 
+
 from .harness import SandboxProcess, table
 
 TARGETS = ("magento", "woocommerce", "zoho", "invoiceninja")
@@ -54,7 +57,8 @@ CONVERGE_TIMEOUT = 60.0  # how long we wait before calling an operation failed
 BURST_ADJUSTMENTS = 500
 BURST_PARTS = 20
 BURST_WRITE_LIMIT = 40
-BURST_TIMEOUT = 240.0
+BURST_TIMEOUT = 1200.0  # one worker works off ~13 tasks per adjustment (InvenTree's and ours)
+IDLE_TIMEOUT = 300.0
 OUTAGE_SECONDS = 60.0
 RECOVERY_TIMEOUT = 420.0  # the reconcile schedule runs every 5 minutes, plus the worker's lag
 POLL = 0.25
@@ -74,7 +78,8 @@ class InvenTree:
         self.url = url.rstrip("/")
         self.api = InvenTreeAPI(self.url, username=user, password=password, timeout=30)
         self.http = requests.Session()
-        self.http.auth = (user, password)
+        # token auth: InvenTree's plugin URLs (/plugin/<slug>/...) do not take basic auth
+        self.http.headers["Authorization"] = f"Token {self.api.token}"
         self._credentials = (user, password)
         self.category: int | None = None
 
@@ -86,6 +91,17 @@ class InvenTree:
         if response.status_code >= 400:
             raise Failure(f"{method} {path}: HTTP {response.status_code}: {response.text[:300]}")
         return response
+
+    def pending_tasks(self) -> int:
+        return int(self.request("GET", "/api/").json().get("worker_pending_tasks") or 0)
+
+    def wait_worker_idle(self, timeout: float) -> float:
+        """Seconds until the worker's queue is empty (or ``timeout``), so that one
+        measurement does not pay for the backlog of the one before."""
+        started = time.monotonic()
+        while self.pending_tasks() > 0 and time.monotonic() - started < timeout:
+            time.sleep(1)
+        return time.monotonic() - started
 
     def activate_plugin(self, slug: str) -> None:
         self.request("PATCH", f"/api/plugins/{slug}/activate/", json={"active": True})
@@ -117,9 +133,15 @@ class Sandboxes:
 
     def __init__(self, products: list[dict]):
         self.products = products
+        self._dir = tempfile.TemporaryDirectory(prefix="ics-live-")
         self.running: dict[str, SandboxProcess] = {}
         for target in TARGETS:
-            self.running[target] = SandboxProcess(target, products)
+            self.running[target] = self._start(target, products)
+
+    def _start(self, target: str, products: list[dict], port: int = 0) -> SandboxProcess:
+        seed = Path(self._dir.name) / f"{target}-{uuid.uuid4().hex}.json"
+        seed.write_text(json.dumps({"products": products}), "utf-8")
+        return SandboxProcess(target, seed, port=port)
 
     def url(self, target: str) -> str:
         return self.running[target].url
@@ -143,7 +165,7 @@ class Sandboxes:
     def restart(self, state: dict[str, dict[str, Decimal]], ports: dict[str, int]) -> None:
         for target in TARGETS:
             products = [{**p, "quantity": str(state[target].get(p["sku"], p["quantity"]))} for p in self.products]
-            self.running[target] = SandboxProcess(target, products, extra_args=("--port", str(ports[target])))
+            self.running[target] = self._start(target, products, port=ports[target])
 
     def stop(self) -> None:
         for sandbox in self.running.values():
@@ -151,6 +173,7 @@ class Sandboxes:
                 sandbox.stop()
             except Exception:
                 pass
+        self._dir.cleanup()
 
 
 def port_of(url: str) -> int:
@@ -160,14 +183,22 @@ def port_of(url: str) -> int:
 # -- convergence -----------------------------------------------------------------------------
 
 def wait_converged(inventree: InvenTree, sandboxes: Sandboxes, parts: dict[int, str], *,
-                   timeout: float, started: float | None = None) -> dict[str, float | None]:
+                   timeout: float, started: float | None = None,
+                   expected: dict[int, Decimal] | None = None) -> dict[str, float | None]:
     """Seconds until each sandbox held InvenTree's totals for every part (None: not within
-    ``timeout``). A target counts as converged at the first poll where it matches."""
+    ``timeout``). A target counts as converged at the first poll where it matches.
+
+    With ``expected`` (the totals the operation must lead to), a sandbox counts only once
+    InvenTree itself shows them: some operations finish in InvenTree's worker, after the API
+    call returned, and the old level must not pass for the new one."""
     started = time.monotonic() if started is None else started
     converged: dict[str, float | None] = {target: None for target in TARGETS}
     deadline = started + timeout
     while True:
-        expected = inventree.in_stock(list(parts))
+        current = inventree.in_stock(list(parts))
+        if expected is not None and current != expected:
+            current = {pk: None for pk in parts}  # InvenTree is not there yet
+        expected_now = current
         for target in TARGETS:
             if converged[target] is not None:
                 continue
@@ -175,11 +206,11 @@ def wait_converged(inventree: InvenTree, sandboxes: Sandboxes, parts: dict[int, 
                 stock = sandboxes.stock(target)
             except requests.RequestException:
                 continue
-            if all(stock.get(sku) == expected[pk] for pk, sku in parts.items()):
+            if all(stock.get(sku) == expected_now[pk] for pk, sku in parts.items()):
                 converged[target] = round(time.monotonic() - started, 2)
         if all(v is not None for v in converged.values()) or time.monotonic() > deadline:
             return converged
-        time.sleep(POLL)
+        time.sleep(POLL if time.monotonic() - started < 30 else 2.0)
 
 
 def differences(inventree: InvenTree, sandboxes: Sandboxes, parts: dict[int, str]) -> list[str]:
@@ -250,11 +281,17 @@ class Run:
 
     # -- 1. every stock operation --
 
-    def measure(self, sandboxes: Sandboxes, operation: str, parts: list, action) -> None:
+    def measure(self, sandboxes: Sandboxes, operation: str, changes: dict, action) -> None:
+        """Run ``action`` and time how long until every sandbox holds the new totals.
+        ``changes``: {part: change of its in-stock total}, or {part: ("=", total)}."""
+        self.it.wait_worker_idle(IDLE_TIMEOUT)
+        in_play = {p.pk: self.skus[p.pk] for p in changes}
+        before = self.it.in_stock(list(in_play))
+        expected = {p.pk: (Decimal(c[1]) if isinstance(c, tuple) else before[p.pk] + c) for p, c in changes.items()}
         action()
         started = time.monotonic()
-        in_play = {p.pk: self.skus[p.pk] for p in parts}
-        seconds = wait_converged(self.it, sandboxes, in_play, timeout=CONVERGE_TIMEOUT, started=started)
+        seconds = wait_converged(self.it, sandboxes, in_play, timeout=CONVERGE_TIMEOUT, started=started,
+                                 expected=expected)
         ok = all(s is not None and s <= CONVERGE_LIMIT for s in seconds.values())
         row = {"operation": operation, **{t: "-" if s is None else f"{s:.2f}" for t, s in seconds.items()},
                "result": "ok" if ok else "FAIL"}
@@ -272,12 +309,13 @@ class Run:
         def create():
             items["a"] = StockItem.create(api, {"part": widget.pk, "quantity": 100, "location": self.loc_a.pk})[0]
 
-        self.measure(sandboxes, "create stock", [widget], create)
-        self.measure(sandboxes, "adjust: add", [widget], lambda: items["a"].addStock(10))
-        self.measure(sandboxes, "adjust: remove", [widget], lambda: items["a"].removeStock(5))
-        self.measure(sandboxes, "count", [widget], lambda: items["a"].countStock(80))
-        self.measure(sandboxes, "move", [widget], lambda: items["a"].transferStock(self.loc_b.pk))
-        self.measure(sandboxes, "split (move part of an item)", [widget],
+        self.measure(sandboxes, "create stock", {widget: 100}, create)
+        self.measure(sandboxes, "adjust: add", {widget: 10}, lambda: items["a"].addStock(10))
+        self.measure(sandboxes, "adjust: remove", {widget: -5}, lambda: items["a"].removeStock(5))
+        self.measure(sandboxes, "count", {widget: ("=", 80)}, lambda: items["a"].countStock(80))
+        # moving, splitting and merging leave the total as it is; they must not disturb it
+        self.measure(sandboxes, "move", {widget: 0}, lambda: items["a"].transferStock(self.loc_b.pk))
+        self.measure(sandboxes, "split (move part of an item)", {widget: 0},
                      lambda: items["a"].transferStock(self.loc_a.pk, quantity=30))
 
         def merge():
@@ -285,17 +323,15 @@ class Run:
             self.it.api.post("stock/merge/", {"items": [{"item": i.pk} for i in entries],
                                               "location": self.loc_a.pk, "notes": "live check"})
 
-        self.measure(sandboxes, "merge", [widget], merge)
-
-        def delete():
-            extra = StockItem.create(api, {"part": widget.pk, "quantity": 7, "location": self.loc_a.pk})[0]
-            wait_converged(self.it, sandboxes, {widget.pk: widget.IPN}, timeout=CONVERGE_TIMEOUT)
-            extra.delete()
-
-        self.measure(sandboxes, "delete", [widget], delete)
-        self.measure(sandboxes, "receive purchase order line", [widget], self.receive_purchase_order)
-        self.measure(sandboxes, "complete build", [widget, assembly], self.complete_build)
-        self.measure(sandboxes, "ship sales order", [widget, assembly], self.ship_sales_order)
+        self.measure(sandboxes, "merge", {widget: 0}, merge)
+        extra = []
+        self.measure(sandboxes, "create stock (second item)", {widget: 7}, lambda: extra.extend(
+            StockItem.create(api, {"part": widget.pk, "quantity": 7, "location": self.loc_a.pk})))
+        self.measure(sandboxes, "delete", {widget: -7}, lambda: extra[0].delete())
+        self.measure(sandboxes, "receive purchase order line", {widget: 20}, self.receive_purchase_order)
+        # the build takes 3 widgets per assembly
+        self.measure(sandboxes, "complete build", {widget: -6, assembly: 2}, self.complete_build)
+        self.measure(sandboxes, "ship sales order", {widget: -5, assembly: 0}, self.ship_sales_order)
 
     def receive_purchase_order(self) -> None:
         api = self.it.api
@@ -316,6 +352,12 @@ class Run:
                                                       "substitutes": True, "optional_items": True})
         outputs = build.createBuildOutput(quantity=2)
         build.completeBuildOutput(outputs[0], location=self.loc_a.pk)
+        # InvenTree completes outputs in its worker: wait for it before finishing the order.
+        deadline = time.monotonic() + CONVERGE_TIMEOUT
+        while build.getBuildOutputs(complete=False):
+            if time.monotonic() > deadline:
+                raise Failure(f"build {build.pk}: its output was not completed by the worker")
+            time.sleep(POLL)
         build.complete(accept_unallocated=True, accept_incomplete=True)
 
     def ship_sales_order(self) -> None:
@@ -341,7 +383,8 @@ class Run:
         if any(s is None for s in seconds.values()):
             self.failures.append(f"burst setup (20 stock items created) did not converge: {seconds}")
             return
-        time.sleep(3)  # let the setup's flushes finish before counting
+        self.it.wait_worker_idle(IDLE_TIMEOUT)  # the setup's flushes are not counted
+        time.sleep(3)
         sandboxes.reset_counters()
 
         threads = 4
@@ -367,7 +410,10 @@ class Run:
         sent = time.monotonic() - started
         print(f"  burst: {BURST_ADJUSTMENTS} adjustments sent in {sent:.1f} s", flush=True)
         seconds = wait_converged(self.it, sandboxes, parts, timeout=BURST_TIMEOUT, started=time.monotonic())
-        time.sleep(5)  # a late flush would still add writes: give it the chance to show up
+        # Events still queued lead to more flushes: count their writes too.
+        drained = self.it.wait_worker_idle(BURST_TIMEOUT)
+        time.sleep(5)
+        print(f"  burst: worker queue empty {drained:.0f} s after convergence", flush=True)
         wrong = differences(self.it, sandboxes, parts)
         writes = {t: sandboxes.writes(t) for t in TARGETS}
         ok = not wrong and all(w <= BURST_WRITE_LIMIT for w in writes.values())
@@ -390,20 +436,26 @@ class Run:
         parts[self.widget.pk] = self.widget.IPN
         for target in TARGETS:
             self.it.set_plugin_setting(SLUGS[target], "RECONCILE_MINUTES", 1)
+        self.it.wait_worker_idle(IDLE_TIMEOUT)
         ports = {t: port_of(sandboxes.url(t)) for t in TARGETS}
         state = sandboxes.stop_keeping_state()
         stopped = time.monotonic()
         print(f"  outage: sandboxes stopped; changing stock for {OUTAGE_SECONDS:.0f} s", flush=True)
         changes = 0
-        while time.monotonic() - stopped < OUTAGE_SECONDS:
+        # Changes in the first half of the outage only, and the worker idle before the restart:
+        # every flush they caused has failed, so only the reconciliation can repair the levels.
+        while time.monotonic() - stopped < OUTAGE_SECONDS / 2:
             for pk in parts:
                 item = StockItem.list(api, part=pk, in_stock=True)[0]
                 item.addStock(1 + changes % 3)
                 changes += 1
             time.sleep(10)
+        self.it.wait_worker_idle(IDLE_TIMEOUT)
+        time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - stopped)))
         sandboxes.restart(state, ports)
         restarted = time.monotonic()
-        print(f"  outage: {changes} stock changes made; sandboxes restarted with their old state", flush=True)
+        print(f"  outage: {changes} stock changes made, every flush failed; sandboxes restarted with their "
+              "old state; waiting for the reconciliation", flush=True)
         seconds = wait_converged(self.it, sandboxes, parts, timeout=RECOVERY_TIMEOUT, started=restarted)
         ok = all(s is not None for s in seconds.values())
         self.outage_row = {"down (s)": f"{restarted - stopped:.0f}", "changes while down": changes,
