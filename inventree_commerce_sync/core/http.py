@@ -287,3 +287,16 @@ def status_error(target: str, response: requests.Response, message: str, *, auth
         cls = AmbiguousFailure if method not in ("GET", "HEAD") else TargetUnavailable
         return cls(target, f"{method} {path} failed with HTTP {status}: {text}", status=status)
     return TargetError(target, f"{method} {path} failed with HTTP {status}: {text}", status=status)
+
+
+def shapeless_error(target: str, response: requests.Response, *, auth_hint: str) -> TargetError:
+    """The error for an error answer without the service's own error body (a proxy's page,
+    an empty body): by status where that says enough, else what came back instead."""
+    status = response.status_code
+    if status in (401, 403, 429) or status >= 500:
+        return status_error(target, response, response.reason or "", auth_hint=auth_hint)
+    try:
+        decode_json(target, response)
+    except ProtocolError as exc:
+        return exc
+    return ProtocolError(target, f"answered HTTP {status} without an error message", status=status)

@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from ..core.errors import AuthenticationError, ConfigError, ProtocolError, TargetError
-from ..core.http import SAFE_METHODS, decode_json, status_error
+from ..core.http import SAFE_METHODS, decode_json, shapeless_error, status_error
 from ..core.redact import get_logger
 from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, comma_list_groups
 
@@ -389,14 +389,7 @@ class MagentoTarget(BaseTarget):
         except ValueError:
             body = None
         if not isinstance(body, dict) or not isinstance(body.get("message"), str):
-            if response.status_code in (401, 403, 429) or response.status_code >= 500:
-                return status_error(self.name, response, response.reason or "", auth_hint=AUTH_HINT)
-            try:
-                decode_json(self.name, response)  # raises the ProtocolError that says what came back
-            except ProtocolError as exc:
-                return exc
-            return ProtocolError(self.name, f"answered HTTP {response.status_code} without an error message",
-                                 status=response.status_code)
+            return shapeless_error(self.name, response, auth_hint=AUTH_HINT)
         message = error_message(body)
         # Magento's "Request does not match any route.": a wrong store code, or no MSI modules.
         if response.status_code == 404 and "route" in body["message"].lower():

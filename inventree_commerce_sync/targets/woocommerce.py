@@ -30,7 +30,7 @@ import requests
 from requests_oauthlib import OAuth1
 
 from ..core.errors import AmbiguousFailure, AuthenticationError, ProtocolError, TargetError
-from ..core.http import RETRY_STATUSES, SAFE_METHODS, decode_json, status_error
+from ..core.http import RETRY_STATUSES, SAFE_METHODS, decode_json, shapeless_error, status_error
 from ..core.redact import get_logger
 from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, comma_list_groups
 
@@ -281,13 +281,7 @@ class WooCommerceTarget(BaseTarget):
             body = None
         status = response.status_code
         if not isinstance(body, dict) or not isinstance(body.get("message"), str):
-            if status in (401, 403, 429) or status >= 500:
-                return status_error(self.name, response, response.reason or "", auth_hint=AUTH_HINT)
-            try:
-                decode_json(self.name, response)  # raises the ProtocolError that says what came back
-            except ProtocolError as exc:
-                return exc
-            return ProtocolError(self.name, f"answered HTTP {status} without an error message", status=status)
+            return shapeless_error(self.name, response, auth_hint=AUTH_HINT)
         text = _error_text(body)
         if status == 404 and body.get("code") == "rest_no_route":
             path = urlsplit(response.url or "").path
