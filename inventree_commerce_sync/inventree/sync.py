@@ -19,7 +19,8 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -65,44 +66,45 @@ def read_state(plugin) -> dict[str, Any]:
     return dict(((row.metadata or {}) if row else {}).get(STATE_KEY) or {})
 
 
-def update_state(plugin, **changes: Any) -> None:
+@contextmanager
+def _locked_state(plugin) -> Iterator[dict[str, Any] | None]:
+    """The plugin's state, row-locked for the block and saved after it (None: no config row)."""
     from plugin.models import PluginConfig
 
     with transaction.atomic():
         row = _config_row(plugin, lock=True)
         if row is None:
+            yield None
             return
         metadata = dict(row.metadata or {})
         state = dict(metadata.get(STATE_KEY) or {})
-        state.update(changes)
+        yield state
         metadata[STATE_KEY] = state
         PluginConfig.objects.filter(pk=row.pk).update(metadata=metadata)
+
+
+def update_state(plugin, **changes: Any) -> None:
+    with _locked_state(plugin) as state:
+        if state is not None:
+            state.update(changes)
 
 
 def mark_dirty(plugin, part_ids: Iterable[int]) -> None:
     """Add parts to the plugin's dirty set and make sure a flush is queued."""
-    from plugin.models import PluginConfig
-
     new = {int(p) for p in part_ids}
     if not new:
         return
     now = time.time()
-    with transaction.atomic():
-        row = _config_row(plugin, lock=True)
-        if row is None:
+    with _locked_state(plugin) as state:
+        if state is None:
             return
-        metadata = dict(row.metadata or {})
-        state = dict(metadata.get(STATE_KEY) or {})
         state["dirty"] = sorted(set(state.get("dirty") or ()) | new)
         state["first_mark"] = state.get("first_mark") or now
         state["last_mark"] = now
         queued_at = state.get("flush_queued_at")
-        must_queue = not queued_at or now - float(queued_at) > FLUSH_STALE_SECONDS
-        if must_queue:
+        if not queued_at or now - float(queued_at) > FLUSH_STALE_SECONDS:
             state["flush_queued_at"] = now
-        metadata[STATE_KEY] = state
-        PluginConfig.objects.filter(pk=row.pk).update(metadata=metadata)
-        if must_queue:  # inside the transaction: a rollback takes the queued flush with it
+            # inside the transaction: a rollback takes the queued flush with it
             queue_flush(plugin.slug)
 
 
@@ -119,15 +121,10 @@ def queue_flush(slug: str) -> None:
 
 def take_ready(plugin) -> tuple[list[int] | None, float]:
     """The dirty parts if the burst is over (and the set emptied), else (None, seconds to wait)."""
-    from plugin.models import PluginConfig
-
     now = time.time()
-    with transaction.atomic():
-        row = _config_row(plugin, lock=True)
-        if row is None:
+    with _locked_state(plugin) as state:
+        if state is None:
             return [], 0.0
-        metadata = dict(row.metadata or {})
-        state = dict(metadata.get(STATE_KEY) or {})
         dirty = list(state.get("dirty") or ())
         wait = 0.0
         if dirty:
@@ -138,8 +135,6 @@ def take_ready(plugin) -> tuple[list[int] | None, float]:
             state["flush_queued_at"] = now  # this flush goes on waiting
         else:
             state.update(dirty=[], first_mark=None, flush_queued_at=None)
-        metadata[STATE_KEY] = state
-        PluginConfig.objects.filter(pk=row.pk).update(metadata=metadata)
     return (None, wait) if wait > 0 else (dirty, 0.0)
 
 
