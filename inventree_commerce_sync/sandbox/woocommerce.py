@@ -424,13 +424,17 @@ class WooCommerceSandbox(SandboxApp):
         return Response(200, _fields(request, self._product_json(record, request.header("host"))))
 
     def _update_product(self, request: Request) -> Response:
+        return self._update_one(request, variation_of=None)
+
+    def _update_one(self, request: Request, *, variation_of: int | None) -> Response:
+        """PUT of one product or variation: the batch's item rules, the single route's errors."""
         data = _body(self, request)
         if isinstance(data, Response):
             return data
         invalid = _invalid_stock_params(data)
         if invalid:
             return self.error(400, f"Invalid parameter(s): {', '.join(invalid)}", "rest_invalid_param")
-        result = self._apply(int(request.params["id"]), data, variation_of=None, host=request.header("host"))
+        result = self._apply(int(request.params["id"]), data, variation_of=variation_of, host=request.header("host"))
         if "error" in result:
             error = result["error"]
             return self.error(error["data"]["status"], error["message"], error["code"])
@@ -466,18 +470,7 @@ class WooCommerceSandbox(SandboxApp):
         return Response(200, _fields(request, self._variation_json(record, request.header("host"))))
 
     def _update_variation(self, request: Request) -> Response:
-        data = _body(self, request)
-        if isinstance(data, Response):
-            return data
-        invalid = _invalid_stock_params(data)
-        if invalid:
-            return self.error(400, f"Invalid parameter(s): {', '.join(invalid)}", "rest_invalid_param")
-        result = self._apply(int(request.params["id"]), data, variation_of=int(request.params["product_id"]),
-                             host=request.header("host"))
-        if "error" in result:
-            error = result["error"]
-            return self.error(error["data"]["status"], error["message"], error["code"])
-        return Response(200, result)
+        return self._update_one(request, variation_of=int(request.params["product_id"]))
 
     def _batch_variations(self, request: Request) -> Response:
         return self._batch(request, variation_of=int(request.params["product_id"]))
