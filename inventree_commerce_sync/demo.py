@@ -1,4 +1,4 @@
-"""The embedded default: sync a sample catalogue to the four bundled sandboxes, twice.
+"""The embedded default: sync a sample catalogue to the bundled sandboxes, twice.
 
 Needs no account and no network. Starts one sandbox per target on a free loopback port,
 seeds the demo catalogue, pushes a stock snapshot, changes a few quantities and pushes
@@ -9,15 +9,17 @@ again (only those are written), then reads every quantity back from the sandboxe
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from contextlib import ExitStack
 from decimal import Decimal
 from typing import TextIO
 
+from . import registry
 from .core.engine import Report, Result, SyncEngine
 from .core.ledger import MemoryLedger
 from .core.levels import StockLevel
 from .sandbox import SandboxServer, catalogue, sandbox_class
-from .targets import TARGETS, build_target
+from .targets import build_target
 
 MISSING_SKU = "NOT-IN-SHOP-1"
 CHANGED_IN_ROUND_TWO = ("EL-003", "TSHIRT-M", "BOLT/M3/10")
@@ -34,7 +36,9 @@ def sample_snapshot(products: list[dict], seed: int = 7) -> dict[str, Decimal]:
     return snapshot
 
 
-def run_demo(out: TextIO, *, names: tuple[str, ...] = tuple(TARGETS)) -> int:
+def run_demo(out: TextIO, *, names: Sequence[str] | None = None) -> int:
+    """The demo on the sandboxes of ``names`` (default: every registered target)."""
+    names = registry.names() if names is None else tuple(names)
     products = catalogue.load()["products"]
     first = sample_snapshot(products)
     second = dict(first)

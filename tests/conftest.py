@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inventree_commerce_sync.sandbox.server import SandboxApp, SandboxServer
+from inventree_commerce_sync.sandbox import SandboxApp, SandboxServer
 
 SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "specs"
 

@@ -1,29 +1,31 @@
 """Emulators of the four services: real HTTP servers on loopback, for tests, benchmarks,
 the ``demo`` command and anyone who wants to try the plugins without an account.
 
-Each sandbox class has ``client_settings(url)``: the settings that point the matching
-client at it with credentials it accepts."""
+``app`` is the base every emulator builds on (routing, control API), ``faults`` the fault
+injection and rate limits, ``server`` the HTTP server; one module per service holds its
+emulator. Each sandbox class has ``client_settings(url)``: the settings that point the
+matching client at it with credentials it accepts. Which sandboxes exist is listed once, in
+``inventree_commerce_sync.registry``."""
 
 from __future__ import annotations
 
-from importlib import import_module
+from collections.abc import Mapping
 
-from .server import SandboxApp, SandboxServer
+from .. import registry
+from .app import BadRequest, Request, Response, SandboxApp
+from .faults import FAULT_KINDS
+from .server import SandboxServer
 
-SANDBOXES: dict[str, str] = {
-    "magento": "magento:MagentoSandbox",
-    "woocommerce": "woocommerce:WooCommerceSandbox",
-    "zoho": "zoho:ZohoSandbox",
-    "invoiceninja": "invoiceninja:InvoiceNinjaSandbox",
-}
+SANDBOXES: Mapping[str, str] = registry.PathView("sandbox")  # name -> "module:Class", live
 
 
 def sandbox_class(name: str) -> type[SandboxApp]:
     try:
-        module, cls = SANDBOXES[name].split(":")
+        spec = registry.get(name)
     except KeyError:
         raise ValueError(f"unknown sandbox {name!r}; choose one of {', '.join(SANDBOXES)}") from None
-    return getattr(import_module(f"{__name__}.{module}"), cls)
+    return spec.sandbox_class()
 
 
-__all__ = ["SANDBOXES", "SandboxApp", "SandboxServer", "sandbox_class"]
+__all__ = ["FAULT_KINDS", "SANDBOXES", "BadRequest", "Request", "Response", "SandboxApp", "SandboxServer",
+           "sandbox_class"]

@@ -39,7 +39,8 @@ from collections.abc import Mapping
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from .server import BadRequest, RateLimiter, Request, Response, SandboxApp
+from .app import BadRequest, Request, Response, SandboxApp
+from .faults import RateLimiter
 
 TOKEN = "sandbox-invoiceninja-token"
 MAX_PER_PAGE = 5000

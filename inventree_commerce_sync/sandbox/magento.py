@@ -34,7 +34,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from .server import PARTIAL, BadRequest, Request, Response, SandboxApp
+from .app import BadRequest, Request, Response, SandboxApp
+from .faults import PARTIAL
 
 TOKEN = "sandbox-magento-admin-token"
 

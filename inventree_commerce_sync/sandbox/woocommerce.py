@@ -36,7 +36,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, unquote
 
-from .server import PARTIAL, Request, Response, SandboxApp
+from .app import Request, Response, SandboxApp
+from .faults import PARTIAL
 
 API = "/wp-json/wc/v3"
 CONSUMER_KEY = "ck_5a4e1f0c2b3d6e7f8091a2b3c4d5e6f708192a3b"

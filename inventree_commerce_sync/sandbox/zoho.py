@@ -36,7 +36,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs
 
-from .server import BadRequest, RateLimiter, Request, Response, SandboxApp
+from .app import BadRequest, Request, Response, SandboxApp
+from .faults import RateLimiter
 
 ORGANIZATION_ID = "10234695"
 CLIENT_ID = "1000.SANDBOXCLIENT0000000000000000"

@@ -1,28 +1,25 @@
-"""One small API client per service, all with the face of ``core.target.Target``."""
+"""One small API client per service, all with the face of ``core.target.Target``.
+
+Which clients exist is listed once, in ``inventree_commerce_sync.registry``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import import_module
 from typing import Any
 
+from .. import registry
 from ..core.errors import ConfigError
 from ..core.target import BaseTarget
 
-TARGETS: dict[str, str] = {
-    "magento": "magento:MagentoTarget",
-    "woocommerce": "woocommerce:WooCommerceTarget",
-    "zoho": "zoho:ZohoTarget",
-    "invoiceninja": "invoiceninja:InvoiceNinjaTarget",
-}
+TARGETS: Mapping[str, str] = registry.PathView("client")  # name -> "module:Class", live
 
 
 def target_class(name: str) -> type[BaseTarget]:
     try:
-        module, cls = TARGETS[name].split(":")
+        spec = registry.get(name)
     except KeyError:
         raise ConfigError(f"unknown target {name!r}; choose one of {', '.join(TARGETS)}") from None
-    return getattr(import_module(f"{__name__}.{module}"), cls)
+    return spec.client_class()
 
 
 def build_target(name: str, settings: Mapping[str, Any]) -> BaseTarget:
