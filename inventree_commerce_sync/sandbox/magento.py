@@ -7,9 +7,8 @@ items (search and bulk save), a source by code, and store configs. Requests need
 
 Behaviour copied from Magento, quirks included:
 
-- searchCriteria filters: groups are ANDed, filters in a group ORed; ``in`` splits its
-  value on commas; SKUs compare without regard to letter case (MySQL collation); a page
-  past the end answers the last page again; ``total_count`` counts every match.
+- searchCriteria as ``magento_webapi`` parses and applies it (with the error answers and
+  the input-field check of Magento's web API framework).
 - ``POST /V1/inventory/source-items`` answers 200 ``[]`` and stores nothing for a SKU it
   does not know; an item without ``sku``/``source_code``, with a quantity that is not a
   number or a status other than 0/1 fails the whole call with 400 "Validation Failed".
@@ -28,14 +27,14 @@ Fault "partial": Magento saves source items all or nothing, so a partial failure
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
-from .app import BadRequest, Request, Response, SandboxApp
+from .app import Request, Response, SandboxApp
 from .faults import PARTIAL
+from .magento_webapi import (REQUIRED, WRONG_TYPE, MagentoError, check_known_fields, parse_criteria, search,
+                             split_folded)
 
 TOKEN = "sandbox-magento-admin-token"
 
@@ -53,32 +52,10 @@ NO_ROUTE = "Request does not match any route."
 NOT_AUTHORIZED = "The consumer isn't authorized to access %resources."
 NO_SKU = 'The Product with the "%1" SKU doesn\'t exist.'
 NO_PRODUCT = "The product that was requested doesn't exist. Verify the product and try again."
-REQUIRED = '"%fieldName" is required. Enter and try again.'
-WRONG_TYPE = 'The "%1" value\'s type is invalid. The "%2" type was expected. Verify and try again.'
-NO_ACCESSOR = 'Property "%fieldName" does not have accessor method "%accessorMethod" in class "%className".'
-
-_CRITERIA_KEY = re.compile(
-    r"searchCriteria\[(?:filterGroups|filter_groups)\]\[(\d+)\]\[filters\]\[(\d+)\]"
-    r"\[(field|value|conditionType|condition_type)\]"
-)
-_PAGING_KEYS = {"searchCriteria[pageSize]": "page_size", "searchCriteria[page_size]": "page_size",
-                "searchCriteria[currentPage]": "current_page", "searchCriteria[current_page]": "current_page"}
 SOURCE_ITEM_CLASS = "\\Magento\\InventoryApi\\Api\\Data\\SourceItemInterface"
 SOURCE_ITEM_FIELDS = ("sku", "source_code", "quantity", "status")
 STOCK_ITEM_INPUT_FIELDS = ("qty", "is_in_stock", "manage_stock", "use_config_manage_stock", "is_qty_decimal",
                            "backorders", "use_config_backorders", "min_qty", "item_id", "product_id", "stock_id")
-
-
-class MagentoError(BadRequest):
-    """A Magento error answer with parameters."""
-
-    def __init__(self, status: int, message: str, parameters: Any = None, errors: list | None = None):
-        super().__init__(message, status)
-        self.body: dict[str, Any] = {"message": message}
-        if parameters is not None:
-            self.body["parameters"] = parameters
-        if errors:
-            self.body["errors"] = errors
 
 
 class MagentoSandbox(SandboxApp):
@@ -190,11 +167,11 @@ class MagentoSandbox(SandboxApp):
 
     def _candidates(self, request: Request, records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         """The records a SKU filter can match, found through the index instead of a full scan;
-        ``_search`` still applies every filter to them."""
-        filter_groups, _, _ = _criteria(request)
+        ``search`` still applies every filter to them."""
+        filter_groups, _, _ = parse_criteria(request)
         for group in filter_groups:
             if len(group) == 1 and group[0]["field"] == "sku" and group[0]["condition_type"] in ("eq", "in"):
-                values = _split_folded(group[0]["value"]) if group[0]["condition_type"] == "in" else \
+                values = split_folded(group[0]["value"]) if group[0]["condition_type"] == "in" else \
                     {group[0]["value"].casefold()}
                 index = self._folded_skus()
                 found = [records[index[v]] for v in values if v in index and index[v] in records]
@@ -228,7 +205,7 @@ class MagentoSandbox(SandboxApp):
 
     def _search_products(self, request: Request) -> Response:
         show = self._with_stock_item if self.list_stock_items else dict
-        return _search(self._candidates(request, self.products), request, show)
+        return search(self._candidates(request, self.products), request, show)
 
     def _get_product(self, request: Request) -> Response:
         product = self._product(request.params["sku"])
@@ -251,7 +228,7 @@ class MagentoSandbox(SandboxApp):
         if not isinstance(body, dict) or not isinstance(body.get("stockItem"), dict):
             raise MagentoError(400, REQUIRED, {"fieldName": "stockItem"})
         item = body["stockItem"]
-        _known_fields(item, STOCK_ITEM_INPUT_FIELDS, "Magento\\CatalogInventory\\Model\\Stock\\Item")
+        check_known_fields(item, STOCK_ITEM_INPUT_FIELDS, "Magento\\CatalogInventory\\Model\\Stock\\Item")
         product = self._product(request.params["sku"])
         if product is None:
             raise MagentoError(404, NO_SKU, [request.params["sku"]])
@@ -276,7 +253,7 @@ class MagentoSandbox(SandboxApp):
             for sku, code in keys
             if (sku, code) in self.source_items
         ]
-        return _search(records, request, dict)
+        return search(records, request, dict)
 
     def _save_source_items(self, request: Request) -> Response:
         body = request.json()
@@ -290,7 +267,7 @@ class MagentoSandbox(SandboxApp):
                                {"type": SOURCE_ITEM_CLASS, "max": self.input_limit})
         errors = []
         for item in items:
-            _known_fields(item, SOURCE_ITEM_FIELDS, "Magento\\Inventory\\Model\\SourceItem")
+            check_known_fields(item, SOURCE_ITEM_FIELDS, "Magento\\Inventory\\Model\\SourceItem")
             errors.extend(_source_item_errors(item))
         if request.fault == PARTIAL and not errors:
             errors.append({"message": '"%field" should be numeric.', "parameters": {"field": "quantity"}})
@@ -348,14 +325,6 @@ def _stock_item(number: int, quantity: Decimal, *, manage: bool, backorders: int
     }
 
 
-def _known_fields(item: Mapping[str, Any], fields: tuple[str, ...], class_name: str) -> None:
-    for key in item:
-        if key not in fields and key != "extension_attributes":
-            accessor = "get" + "".join(part.capitalize() for part in key.split("_"))
-            raise MagentoError(400, NO_ACCESSOR,
-                               {"fieldName": key, "accessorMethod": accessor, "className": class_name})
-
-
 def _source_item_errors(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     errors = []
     for field in ("sku", "source_code"):
@@ -384,78 +353,3 @@ def _quantity(value: Any, field: str) -> Decimal:
         raise MagentoError(400, "Validation Failed",
                            errors=[{"message": '"%field" should be numeric.', "parameters": {"field": field}}])
     return Decimal(str(value))
-
-
-def _criteria(request: Request) -> tuple[list[list[dict[str, str]]], int | None, int]:
-    """(filter groups, page size, current page) from searchCriteria query parameters."""
-    groups: dict[int, dict[int, dict[str, str]]] = {}
-    paging: dict[str, int] = {}
-    for key, values in request.query.items():
-        if not key.startswith("searchCriteria"):
-            continue
-        if key in _PAGING_KEYS:
-            try:
-                paging[_PAGING_KEYS[key]] = int(values[-1])
-            except ValueError:
-                raise MagentoError(400, WRONG_TYPE, [values[-1], "int"]) from None
-            continue
-        match = _CRITERIA_KEY.fullmatch(key)
-        if match is None:
-            if key == "searchCriteria":
-                continue
-            raise MagentoError(400, "\"%fieldName\" is not supported.", {"fieldName": key})
-        group, number, part = int(match[1]), int(match[2]), match[3]
-        part = "condition_type" if part == "conditionType" else part
-        groups.setdefault(group, {}).setdefault(number, {})[part] = values[-1]
-    filter_groups = []
-    for group in sorted(groups):
-        filters = []
-        for number in sorted(groups[group]):
-            spec = groups[group][number]
-            if "field" not in spec or "value" not in spec:
-                raise MagentoError(400, REQUIRED, {"fieldName": "field" if "field" not in spec else "value"})
-            filters.append({"field": spec["field"], "value": spec["value"],
-                            "condition_type": spec.get("condition_type", "eq")})
-        filter_groups.append(filters)
-    return filter_groups, paging.get("page_size"), paging.get("current_page", 1)
-
-
-def _matches(record: Mapping[str, Any], spec: Mapping[str, str]) -> bool:
-    value = record.get("id" if spec["field"] == "entity_id" else spec["field"])
-    if value is None:
-        return False
-    text = str(value).casefold()
-    wanted = spec["value"]
-    condition = spec["condition_type"]
-    if condition == "eq":
-        return text == wanted.casefold()
-    if condition == "neq":
-        return text != wanted.casefold()
-    if condition in ("in", "nin"):
-        inside = text in _split_folded(wanted)
-        return inside if condition == "in" else not inside
-    if condition == "like":
-        pattern = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in wanted.casefold())
-        return re.fullmatch(pattern, text, re.DOTALL) is not None
-    raise MagentoError(400, 'Invalid condition type "%1"', [condition])
-
-
-@lru_cache(maxsize=64)
-def _split_folded(value: str) -> frozenset[str]:
-    return frozenset(part.casefold() for part in value.split(","))
-
-
-def _search(records: list[dict[str, Any]], request: Request, show: Callable[[dict], dict]) -> Response:
-    filter_groups, page_size, current_page = _criteria(request)
-    found = [r for r in records if all(any(_matches(r, spec) for spec in group) for group in filter_groups)]
-    page_items = found
-    if page_size:
-        last_page = max(1, -(-len(found) // page_size))
-        page = min(max(current_page, 1), last_page)  # Magento answers the last page for one past it
-        page_items = found[(page - 1) * page_size : page * page_size]
-    criteria: dict[str, Any] = {"filter_groups": [{"filters": group} for group in filter_groups]}
-    if page_size:
-        criteria["page_size"] = page_size
-    criteria["current_page"] = current_page
-    return Response(200, {"items": [show(r) for r in page_items], "search_criteria": criteria,
-                          "total_count": len(found)})

@@ -5,12 +5,8 @@ One port serves both: ``POST /oauth/v2/token`` (refresh-token grant) and, under
 pages, detail, bulk ``itemdetails``) and inventory adjustments (create, list with
 ``search_text``). Behaviour follows Zoho's:
 
-* the token endpoint answers HTTP 200 with ``{"error": "invalid_code"}`` for a refresh
-  token it does not know and ``{"error": "invalid_client"}`` for a wrong client id or
-  secret; tokens last ``token_lifetime`` seconds (3600);
-* an API call without a valid ``Authorization: Zoho-oauthtoken`` header, with an expired
-  token, or with a token lacking the call's scope gets 401
-  ``{"code": 57, "message": "You are not authorized to perform this operation"}``;
+* tokens are granted and checked as ``zoho_accounts`` describes; an API call the token does
+  not authorise gets 401 ``{"code": 57, "message": "You are not authorized to perform this operation"}``;
 * ``organization_id`` is required (400, code 6024) and must be the sandbox's (400, 6041);
 * an adjustment is all or nothing: one bad line refuses the whole adjustment with 400 and
   applies nothing. ``partial`` faults refuse an adjustment that way, naming its first item;
@@ -29,27 +25,15 @@ from __future__ import annotations
 
 import bisect
 import re
-import secrets
-import time
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qs
 
 from .app import BadRequest, Request, Response, SandboxApp
 from .faults import RateLimiter
+from .zoho_accounts import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Accounts
 
 ORGANIZATION_ID = "10234695"
-CLIENT_ID = "1000.SANDBOXCLIENT0000000000000000"
-CLIENT_SECRET = "sandbox0client0secret0000000000000000000"
-REFRESH_TOKEN = "1000.sandbox0refresh0token.00000000000000000000"
-
-SCOPE_ITEMS_READ = "ZohoInventory.items.READ"
-SCOPE_ADJUST_CREATE = "ZohoInventory.inventoryadjustments.CREATE"
-SCOPE_ADJUST_READ = "ZohoInventory.inventoryadjustments.READ"
-SCOPE_SETTINGS_READ = "ZohoInventory.settings.READ"
-ALL_SCOPES = frozenset({SCOPE_ITEMS_READ, SCOPE_ADJUST_CREATE, SCOPE_ADJUST_READ, SCOPE_SETTINGS_READ})
-
 PRIMARY_LOCATION = "460000000038080"
 SECOND_LOCATION = "460000000038090"
 LOCATIONS = {PRIMARY_LOCATION: "Head Office", SECOND_LOCATION: "East Warehouse"}
@@ -68,9 +52,7 @@ class ZohoSandbox(SandboxApp):
                  rate_window: float = 60.0):
         super().__init__(seed=seed)
         self.organization_id = ORGANIZATION_ID
-        self.token_lifetime = token_lifetime
-        self.scopes = set(ALL_SCOPES)  # what tokens issued from now on may do
-        self.tokens: dict[str, tuple[float, frozenset[str]]] = {}  # token -> (expires at, scopes)
+        self.accounts = Accounts(token_lifetime)
         self.items: dict[str, dict[str, Any]] = {}  # item_id -> item
         # Indexes, as the service's database has them: items in item_id order (the order of
         # the listing), and SKU -> items. Every item is added through _add_item, which keeps
@@ -84,7 +66,7 @@ class ZohoSandbox(SandboxApp):
         if rate_limit:
             self.rate_limiter = RateLimiter(rate_limit, rate_window)
 
-        self.add_route("POST", "/oauth/v2/token", "auth.token", self._token)
+        self.add_route("POST", "/oauth/v2/token", "auth.token", self.accounts.grant)
         self.add_route("GET", f"{_API}/organizations", "organizations.list", self._organizations)
         self.add_route("GET", f"{_API}/locations", "locations.list", self._locations)
         self.add_route("GET", f"{_API}/locations/(?P<location_id>[^/]+)", "locations.get", self._location)
@@ -104,6 +86,15 @@ class ZohoSandbox(SandboxApp):
             "refresh_token": REFRESH_TOKEN,
             "organization_id": ORGANIZATION_ID,
         }
+
+    @property
+    def scopes(self) -> set[str]:
+        """What tokens issued from now on may do."""
+        return self.accounts.scopes
+
+    @scopes.setter
+    def scopes(self, scopes: set[str]) -> None:
+        self.accounts.scopes = set(scopes)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -172,7 +163,7 @@ class ZohoSandbox(SandboxApp):
 
     def expire_tokens(self) -> None:
         with self.lock:
-            self.tokens = {token: (0.0, scopes) for token, (_, scopes) in self.tokens.items()}
+            self.accounts.expire_all()
 
     def _new_id(self) -> str:
         self._next_id += 1
@@ -203,13 +194,7 @@ class ZohoSandbox(SandboxApp):
     def authenticate(self, request: Request) -> Response | None:
         if request.route == "auth.token":
             return None
-        header = request.header("authorization")
-        scheme, _, token = header.partition(" ")
-        granted = self.tokens.get(token.strip()) if scheme == "Zoho-oauthtoken" else None
-        if granted is None or granted[0] <= time.monotonic():
-            return Response(401, dict(NOT_AUTHORIZED))
-        needed = _SCOPES.get(request.route)
-        if needed is not None and needed not in granted[1]:
+        if not self.accounts.authorises(request):
             return Response(401, dict(NOT_AUTHORIZED))
         if request.route == "organizations.list":
             return None
@@ -222,28 +207,6 @@ class ZohoSandbox(SandboxApp):
             return self.error(400, f"This user is not associated with the CompanyID/CompanyName:{organization_id}.",
                               6041)
         return None
-
-    # -- accounts server -----------------------------------------------------------------
-
-    def _token(self, request: Request) -> Response:
-        fields = {k: v[-1] for k, v in request.query.items()}
-        if request.body:
-            fields.update({k: v[-1] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()})
-        if fields.get("grant_type") != "refresh_token":
-            return Response(200, {"error": "unsupported_grant_type"})
-        if fields.get("client_id") != CLIENT_ID or fields.get("client_secret") != CLIENT_SECRET:
-            return Response(200, {"error": "invalid_client"})
-        if fields.get("refresh_token") != REFRESH_TOKEN:
-            return Response(200, {"error": "invalid_code"})
-        token = "1000." + secrets.token_hex(16) + "." + secrets.token_hex(16)
-        self.tokens[token] = (time.monotonic() + self.token_lifetime, frozenset(self.scopes))
-        return Response(200, {
-            "access_token": token,
-            "scope": " ".join(sorted(self.scopes)),
-            "api_domain": f"http://{request.header('host')}",
-            "token_type": "Bearer",
-            "expires_in": int(self.token_lifetime),
-        })
 
     # -- organisations and locations -----------------------------------------------------
 
@@ -386,17 +349,6 @@ class ZohoSandbox(SandboxApp):
         page, shown, more, per_page = _page(request, found)
         return _ok(inventory_adjustments=[{k: v for k, v in a.items() if k != "line_items"} for a in shown],
                    page_context=_context(page, per_page, more, "Inventory Adjustments"))
-
-
-_SCOPES = {
-    "locations.list": SCOPE_SETTINGS_READ,
-    "locations.get": SCOPE_SETTINGS_READ,
-    "items.list": SCOPE_ITEMS_READ,
-    "items.get": SCOPE_ITEMS_READ,
-    "items.details": SCOPE_ITEMS_READ,
-    "adjustments.list": SCOPE_ADJUST_READ,
-    "adjustments.create": SCOPE_ADJUST_CREATE,
-}
 
 
 def _ok(**data: Any) -> Response:
