@@ -3,8 +3,8 @@
     python -m bench.burst                       # 10,000 notifications on 500 parts within 1 s
     python -m bench.burst --notifications 2000 --parts 100 --targets zoho
 
-Notifications are marked on a Coalescer, as the InvenTree layer does with stock events; its
-flushes run on a timer thread standing in for InvenTree's background worker, one at a time
+Notifications are marked on an in-memory Coalescer (bench/coalesce.py) that waits by the
+InvenTree layer's rule (``core.coalesce.flush_wait``); its flushes run on a timer thread standing in for InvenTree's background worker, one at a time
 per target, each syncing the drained parts' current levels.
 """
 
@@ -16,7 +16,7 @@ import threading
 import time
 from decimal import Decimal
 
-from inventree_commerce_sync.core.coalesce import Coalescer
+from .coalesce import Coalescer
 from inventree_commerce_sync.core.engine import Result, SyncEngine
 from inventree_commerce_sync.core.ledger import MemoryLedger
 from inventree_commerce_sync.core.levels import StockLevel

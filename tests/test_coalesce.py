@@ -1,6 +1,6 @@
 import pytest
 
-from inventree_commerce_sync.core.coalesce import Coalescer
+from bench.coalesce import Coalescer
 
 
 class Clock:
