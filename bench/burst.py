@@ -4,8 +4,9 @@
     python -m bench.burst --notifications 2000 --parts 100 --targets zoho
 
 Notifications are marked on an in-memory Coalescer (bench/coalesce.py) that waits by the
-InvenTree layer's rule (``core.coalesce.flush_wait``); its flushes run on a timer thread standing in for InvenTree's background worker, one at a time
-per target, each syncing the drained parts' current levels.
+InvenTree layer's rule (``core.coalesce.flush_wait``); its flushes run on a timer thread
+standing in for InvenTree's background worker, one at a time per target, each syncing the
+drained parts' current levels.
 """
 
 from __future__ import annotations
