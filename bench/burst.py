@@ -17,13 +17,13 @@ import threading
 import time
 from decimal import Decimal
 
-from .coalesce import Coalescer
 from inventree_commerce_sync.core.engine import Result, SyncEngine
 from inventree_commerce_sync.core.ledger import MemoryLedger
 from inventree_commerce_sync.core.levels import StockLevel
 from inventree_commerce_sync.sandbox import SandboxServer, catalogue, sandbox_class
 from inventree_commerce_sync.targets import TARGETS, build_target
 
+from .coalesce import Coalescer
 from .harness import table
 
 

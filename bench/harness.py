@@ -30,6 +30,7 @@ class SandboxProcess:
              "--port", str(port)],
             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+        assert self._process.stdout is not None  # stdout=PIPE
         first_line = self._process.stdout.readline()
         if " listening on " not in first_line:
             self.stop()
@@ -60,9 +61,10 @@ class SandboxProcess:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait(timeout=10)
-        self._process.stdout.close()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
 
-    def __enter__(self) -> "SandboxProcess":
+    def __enter__(self) -> SandboxProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:

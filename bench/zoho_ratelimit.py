@@ -38,7 +38,8 @@ def run(skus: int, *, limit: int = 100, window: float = 60.0) -> dict:
         stock = app.stock()
     managed = [p for p in products if p.get("manage_stock", True)]
     wrong = sum(1 for p in managed if stock.get(p["sku"]) != Decimal(p["quantity"] + 7))
-    return {"SKUs": skus, "limit": f"{limit}/{window:g}s", "reads": app.reads, "writes": app.writes, "adjustments": len(app.adjustments),
+    return {"SKUs": skus, "limit": f"{limit}/{window:g}s", "reads": app.reads, "writes": app.writes,
+            "adjustments": len(app.adjustments),
             "token grants": app.count("auth.token"),
             "429 answered": app.rate_limited_count, "pushed": report.counts[Result.PUSHED],
             "failed": report.counts[Result.FAILED], "wrong levels": wrong, "seconds": f"{seconds:.1f}"}

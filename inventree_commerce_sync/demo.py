@@ -56,7 +56,7 @@ def run_demo(out: TextIO, *, names: Sequence[str] | None = None) -> int:
             engines[name] = SyncEngine(build_target(name, cls.client_settings(server.url)), MemoryLedger())
             print(f"started the {name} sandbox at {server.url}", file=out)
 
-        reports = {}
+        reports: dict[int, dict[str, Report]] = {}
         for round_number, snapshot in ((1, first), (2, second)):
             label = "first sync: the whole snapshot" if round_number == 1 else \
                 f"second sync: {len(CHANGED_IN_ROUND_TWO)} quantities changed ({', '.join(CHANGED_IN_ROUND_TWO)})"

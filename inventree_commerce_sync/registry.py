@@ -1,10 +1,10 @@
 """The one list of targets: for each, its client, its sandbox and its InvenTree plugin.
 
 Everything that walks over "the targets" reads this list: ``targets.target_class``,
-``sandbox.sandbox_class``, the CLI's choices, the demo and the benchmarks. Two places cannot
-read it because they are not Python that runs: the plugin classes in ``inventree/plugins.py``
-(InvenTree finds them through entry points) and ``[project.entry-points.inventree_plugins]``
-in pyproject.toml. ``tests/test_registry.py`` checks that both agree with this list.
+``sandbox.sandbox_class``, the CLI's choices, the demo and the benchmarks. Two places do not
+read it: the entry points in pyproject.toml (static metadata) and the plugin classes in
+``inventree/plugins.py`` they name (InvenTree loads each as a class written out there).
+``tests/test_registry.py`` checks that both agree with this list.
 
 Pure Python, imports nothing of the package: the clients and sandboxes are named by
 ``"module:Class"`` paths and imported only when asked for.

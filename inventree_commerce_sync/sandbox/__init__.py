@@ -13,7 +13,6 @@ from collections.abc import Mapping
 
 from .. import registry
 from .app import BadRequest, Request, Response, SandboxApp
-from .faults import FAULT_KINDS
 from .server import SandboxServer
 
 SANDBOXES: Mapping[str, str] = registry.PathView("sandbox")  # name -> "module:Class", live
@@ -27,5 +26,4 @@ def sandbox_class(name: str) -> type[SandboxApp]:
     return spec.sandbox_class()
 
 
-__all__ = ["FAULT_KINDS", "SANDBOXES", "BadRequest", "Request", "Response", "SandboxApp", "SandboxServer",
-           "sandbox_class"]
+__all__ = ["SANDBOXES", "BadRequest", "Request", "Response", "SandboxApp", "SandboxServer", "sandbox_class"]

@@ -121,6 +121,11 @@ class SandboxApp:
         """SKU -> quantity as the service would report it (for convergence checks)."""
         raise NotImplementedError
 
+    @classmethod
+    def client_settings(cls, url: str) -> dict[str, Any]:
+        """The settings that point the matching client at a sandbox served at ``url``."""
+        raise NotImplementedError
+
     def authenticate(self, request: Request) -> Response | None:
         """None when the request's credentials are good, else the service's refusal."""
         return None
@@ -167,7 +172,8 @@ class SandboxApp:
                 break
         else:
             allowed = any(r.pattern.match(request.path) for r in self.routes)
-            return self.error(405 if allowed else 404, "No route was found matching the URL and request method"), None, None
+            no_route = self.error(405 if allowed else 404, "No route was found matching the URL and request method")
+            return no_route, None, None
 
         request.params = {k: unquote(v) for k, v in match.groupdict().items() if v is not None}
         request.route = route.name

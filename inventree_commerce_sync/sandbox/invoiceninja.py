@@ -104,7 +104,7 @@ class InvoiceNinjaSandbox(SandboxApp):
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)} (got {status!r})")
         now = int(time.time())
-        product = {
+        product: dict[str, Any] = {
             "id": self._new_id(), "user_id": "VolejRejNm", "assigned_user_id": "",
             "product_key": product_key, "notes": "", "cost": 0.0, "price": 0.0, "quantity": 1.0,
             "tax_name1": "", "tax_rate1": 0.0, "tax_name2": "", "tax_rate2": 0.0, "tax_name3": "", "tax_rate3": 0.0,
@@ -177,7 +177,8 @@ class InvoiceNinjaSandbox(SandboxApp):
 
     def _current_company(self, request: Request) -> Response:
         return Response(200, {"data": {
-            "id": "Wpmbk5ezJn", "company_key": "sandboxcompanykey", "settings": {"name": self.company_name, "currency_id": "1"},
+            "id": "Wpmbk5ezJn", "company_key": "sandboxcompanykey",
+            "settings": {"name": self.company_name, "currency_id": "1"},
             "track_inventory": self.track_inventory, "stock_notification": True,
             "inventory_notification_threshold": 0,
         }})
@@ -236,10 +237,12 @@ class InvoiceNinjaSandbox(SandboxApp):
         if invalid:
             return Response(422, {"message": "The given data was invalid.", "errors": invalid})
         for k in NUMERIC:
-            if k in changes:
-                changes[k] = float(_number(changes[k]))
+            number = _number(changes[k]) if k in changes else None
+            if number is not None:  # invalid numbers were refused above
+                changes[k] = float(number)
         if "in_stock_quantity" in changes:  # an integer column: MySQL rounds
-            changes["in_stock_quantity"] = int(Decimal(str(changes["in_stock_quantity"])).to_integral_value(ROUND_HALF_UP))
+            quantity = Decimal(str(changes["in_stock_quantity"]))
+            changes["in_stock_quantity"] = int(quantity.to_integral_value(ROUND_HALF_UP))
         if "stock_notification_threshold" in changes:
             changes["stock_notification_threshold"] = int(changes["stock_notification_threshold"])
         if "product_key" in changes:

@@ -33,8 +33,7 @@ from typing import Any
 
 from .app import Request, Response, SandboxApp
 from .faults import PARTIAL
-from .magento_webapi import (REQUIRED, WRONG_TYPE, MagentoError, check_known_fields, parse_criteria, search,
-                             split_folded)
+from .magento_webapi import REQUIRED, WRONG_TYPE, MagentoError, check_known_fields, parse_criteria, search, split_folded
 
 TOKEN = "sandbox-magento-admin-token"
 

@@ -23,7 +23,7 @@ from .faults import RESET, RESET_AFTER_APPLY, TIMEOUT_AFTER_APPLY
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
-    server: "_Server"
+    server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read counters instead
         pass
@@ -112,7 +112,7 @@ class SandboxServer:
     def url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"sandbox-{self.app.name}",
                                         kwargs={"poll_interval": 0.1}, daemon=True)
         self._thread.start()
@@ -130,7 +130,7 @@ class SandboxServer:
         finally:
             self._server.server_close()
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

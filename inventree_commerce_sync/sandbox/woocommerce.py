@@ -28,9 +28,23 @@ from typing import Any
 from .app import Request, Response, SandboxApp
 from .faults import PARTIAL
 from .woocommerce_auth import ApiKeys
-from .woocommerce_rest import (API, collate, error_response, fields, id_list, intval, invalid_stock_params, item_error,
-                               json_body, paged_response, product_json, read_paging, sanitize_text_field, to_bool,
-                               variation_json)
+from .woocommerce_rest import (
+    API,
+    collate,
+    error_response,
+    fields,
+    id_list,
+    intval,
+    invalid_stock_params,
+    item_error,
+    json_body,
+    paged_response,
+    product_json,
+    read_paging,
+    sanitize_text_field,
+    to_bool,
+    variation_json,
+)
 
 CONSUMER_KEY = "ck_5a4e1f0c2b3d6e7f8091a2b3c4d5e6f708192a3b"
 CONSUMER_SECRET = "cs_9f8e7d6c5b4a39281706f5e4d3c2b1a098f7e6d5"
@@ -183,8 +197,7 @@ class WooCommerceSandbox(SandboxApp):
             wanted = sku.split(",")
             if len(wanted) > 1:
                 wanted.append(sku)  # "Include the current string as a SKU too."
-            ids = {i for value in wanted for i in self._by_sku.get(collate(value), [])}
-            ids = sorted(ids, reverse=True)
+            ids = sorted({i for value in wanted for i in self._by_sku.get(collate(value), [])}, reverse=True)
         elif include is not None:
             ids = sorted((i for i in set(include) if i in self.products and self.products[i]["type"] != "variation"),
                          reverse=True)

@@ -105,12 +105,12 @@ class ZohoSandbox(SandboxApp):
         self.groups.clear()
         self.adjustments.clear()
         products = catalogue.get("products", [])
-        group_of = {}
+        group_of: dict[str, str] = {}  # SKU of a variable parent -> its item group
         for product in products:
             if product.get("type") == "variable":
-                group_id = self._new_id()
-                self.groups[group_id] = product.get("name") or product["sku"]
-                group_of[product["sku"]] = group_id
+                new_group = self._new_id()
+                self.groups[new_group] = product.get("name") or product["sku"]
+                group_of[product["sku"]] = new_group
         for product in products:
             kind = product.get("type", "simple")
             if kind not in ("simple", "variation", "bundle"):
