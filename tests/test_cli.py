@@ -124,3 +124,11 @@ def test_demo_converges_on_all_four_sandboxes(capsys):
     verdicts = [line.split() for line in out.splitlines() if line.startswith("  ") and line.endswith("converged")]
     assert verdicts == [[name, "converged"] for name in ("magento", "woocommerce", "zoho", "invoiceninja")]
     assert out.rstrip().endswith("all targets converged")
+
+
+def test_wait_must_be_a_number_of_seconds(shop, capsys):
+    app, config, levels, ledger = shop
+    with pytest.raises(SystemExit) as caught:
+        push(config, levels, ledger, "--wait", "soon")
+    assert caught.value.code == 2
+    assert "argument --wait: expected a number of seconds from 0 to 86400, got 'soon'" in capsys.readouterr().err
