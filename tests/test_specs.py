@@ -124,7 +124,7 @@ def test_the_command_fetches_from_the_clones_root(raw, tmp_path):
     assert failed.stderr.startswith(f"error: {DOCUMENTS[-1].url(raw.url)}: sha256 is ")
 
 
-def test_where_the_contract_tests_find_their_documents(tmp_path, specs_dir):
+def test_without_documents_the_contract_tests_are_skipped_except_under_ci(tmp_path):
     shared, fetched = tmp_path / "shared" / "specs", tmp_path / ".specs"
     with pytest.raises(Unavailable) as caught:
         locate(shared=shared, fetched=fetched)
@@ -134,6 +134,9 @@ def test_where_the_contract_tests_find_their_documents(tmp_path, specs_dir):
         locate(shared=shared, fetched=fetched, ci=True)
     assert str(caught.value) == f"the vendor API descriptions are missing: CI runs the contract tests from {shared}"
 
+
+def test_where_the_contract_tests_find_their_documents(tmp_path, specs_dir):
+    shared, fetched = tmp_path / "shared" / "specs", tmp_path / ".specs"
     for doc in DOCUMENTS:
         (fetched / doc.local).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(specs_dir / doc.local, fetched / doc.local)
