@@ -10,6 +10,7 @@ import argparse
 import hashlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,14 +19,29 @@ from . import __version__
 from .core.engine import Report, Result, SyncEngine
 from .core.errors import ConfigError, InputError, TargetError
 from .core.files import load_config, load_levels
-from .core.ledger import SqliteLedger
+from .core.ledger import LedgerBusy, LedgerError, SqliteLedger, locked
 from .core.redact import redact
 from .targets import TARGETS, build_target
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # what a shell shows for a process ended by SIGPIPE
+DEFAULT_WAIT = 10.0  # seconds a push waits for another push on the same ledger
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``push --json | head``): what was done is done and recorded;
+        # stop printing, and keep the interpreter from failing again when it flushes stdout.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -71,7 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     push.add_argument("--dry-run", action="store_true", help="resolve and compare, write nothing")
     push.add_argument("--force", action="store_true", help="write every level, even those the ledger says are current")
     push.add_argument("--json", action="store_true", help="print the report as a JSON array, one object per SKU")
-    push.add_argument("--ledger", type=Path, help="SQLite ledger file (default: one per target and URL in the user data dir)")
+    push.add_argument("--ledger", type=Path,
+                      help="SQLite ledger file, for one account only (default: one per target and account in the user data dir)")
+    push.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT, metavar="SECONDS",
+                      help=f"how long to wait for another push using the same ledger (default {DEFAULT_WAIT:g})")
 
     check = commands.add_parser("check", help="test the connection and credentials; writes nothing")
     check.add_argument("--target", required=True, choices=list(TARGETS))
@@ -84,13 +103,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86400:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds from 0 to 86400, got {text!r}")
+    return seconds
+
+
 def _push(args: argparse.Namespace) -> int:
     target = build_target(args.target, load_config(args.config, args.target))
     levels = load_levels(args.levels, max_sku_length=target.max_sku_length)
-    ledger = SqliteLedger(args.ledger or default_ledger_path(args.target, target.config))
-    engine = SyncEngine(target, ledger, dry_run=args.dry_run,
-                        progress=_progress_printer(len(levels)) if sys.stderr.isatty() and not args.json else None)
-    report = engine.sync(levels, force=args.force)
+    account = target.account_key()
+    path = args.ledger or default_ledger_path(args.target, account)
+    name = "--ledger " if args.ledger else "ledger "
+    try:
+        ledger = SqliteLedger(path)
+    except LedgerError as exc:
+        raise InputError(f"{name}{exc}") from None
+    try:
+        with locked(path, wait=args.wait, on_wait=lambda: print(
+                f"{name}{path}: another push is running with it; waiting up to {args.wait:g} s", file=sys.stderr)):
+            ledger.claim_account(args.target, account)
+            engine = SyncEngine(target, ledger, dry_run=args.dry_run, progress=_progress_printer(len(levels))
+                                if sys.stderr.isatty() and not args.json else None)
+            report = engine.sync(levels, force=args.force)
+    except LedgerBusy as exc:
+        raise InputError(f"{name}{exc}; try again when it has finished, or give --wait more seconds") from None
+    except LedgerError as exc:
+        raise InputError(f"{name}{exc}") from None
+    finally:
+        ledger.close()
     position = {level.sku: index for index, level in enumerate(levels)}
     report.results.sort(key=lambda result: position.get(result.sku, len(position)))  # the file's order
     if args.json:
@@ -129,12 +174,11 @@ def _sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def default_ledger_path(target: str, config: dict) -> Path:
-    """One ledger per target and account, in the user's data directory."""
+def default_ledger_path(target: str, account: dict) -> Path:
+    """One ledger per target and account (``Target.account_key()``), in the user's data directory."""
     from platformdirs import user_data_path
 
-    identity = json.dumps([target, config.get("url"), config.get("api_url"), config.get("data_center"),
-                           config.get("organization_id"), config.get("store_code"), config.get("source_code")])
+    identity = json.dumps([target, account], sort_keys=True)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:12]
     return user_data_path("inventree-commerce-sync") / f"ledger-{target}-{digest}.sqlite3"
 

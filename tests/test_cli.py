@@ -124,3 +124,36 @@ def test_demo_converges_on_all_four_sandboxes(capsys):
     verdicts = [line.split() for line in out.splitlines() if line.startswith("  ") and line.endswith("converged")]
     assert verdicts == [[name, "converged"] for name in ("magento", "woocommerce", "zoho", "invoiceninja")]
     assert out.rstrip().endswith("all targets converged")
+
+
+@pytest.mark.parametrize("command", ["push", "check", "help"])
+def test_output_into_a_closed_pipe_ends_quietly(shop, command):
+    """``push --json | head``: the reader has gone; no traceback, and the push was still done."""
+    import os
+    import subprocess
+    import sys
+
+    app, config, levels, ledger = shop
+    args = {"push": ["push", "--target", "woocommerce", "--config", str(config), "--levels", str(levels),
+                     "--ledger", str(ledger), "--json"],
+            "check": ["check", "--target", "woocommerce", "--config", str(config)],
+            "help": ["push", "--help"]}[command]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `head` that has already exited
+    try:
+        child = subprocess.run([sys.executable, "-m", "inventree_commerce_sync", *args], stdout=write_end,
+                               stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert child.stderr == ""
+    assert child.returncode == (0 if command == "help" else 141)  # argparse itself ignores a failed write
+    if command == "push":
+        assert app.stock()["P-000000"] == 11
+
+
+def test_wait_must_be_a_number_of_seconds(shop, capsys):
+    app, config, levels, ledger = shop
+    with pytest.raises(SystemExit) as caught:
+        push(config, levels, ledger, "--wait", "soon")
+    assert caught.value.code == 2
+    assert "argument --wait: expected a number of seconds from 0 to 86400, got 'soon'" in capsys.readouterr().err

@@ -69,3 +69,30 @@ def test_bad_config_files_say_what_is_wrong(tmp_path, text, message):
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "nope.toml", "magento")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # a quoted line break is part of the cell: the SKU holding it is refused, never joined up
+        ('sku,quantity\n"A\nB",3\n', "line 2: SKU 'A\\nB' contains a control character"),
+        ('sku,quantity\r\nC,1\r\n"A\r\nB",3\r\n', "line 3: SKU 'A\\nB' contains a control character"),
+        # a record spanning two lines does not shift the line numbers of the records after it
+        ('sku,quantity,note\nA,1,"two\nlines"\nB,-1,x\n', "line 4: quantity -1 is negative"),
+        ('sku,quantity\nA,1\n"B,2\n', "line 3: not a valid CSV line (unexpected end of data)"),
+        ('sku,quantity\n"A"B,2\n', "line 2: not a valid CSV line (',' expected after '\"')"),
+    ],
+)
+def test_quoted_line_breaks_and_broken_quotes_are_refused_naming_the_line(tmp_path, text, message):
+    path = tmp_path / "levels.csv"
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.raises(InputError) as caught:
+        load_levels(path)
+    assert str(caught.value) == f"{path}: {message}"
+
+
+def test_a_quoted_line_break_outside_the_sku_is_kept_in_its_cell(tmp_path):
+    path = tmp_path / "levels.csv"
+    path.write_bytes(b'sku,quantity,note\r\nA,1,"two\r\nlines"\r\nB,2,x\r\n')
+    levels = load_levels(path)
+    assert [(l.sku, l.quantity, l.source) for l in levels] == [("A", Decimal(1), "line 2"), ("B", Decimal(2), "line 4")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -45,14 +46,26 @@ def load_levels(path: str | Path, *, max_sku_length: int = 255) -> list[StockLev
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
         raise InputError(f"{file}: line {line}: not UTF-8 text; save the file as UTF-8") from None
-    rows = csv.reader(text.splitlines())
-    header = [name.strip().lower() for name in next(rows, [])]
+    # The csv module splits the lines itself, so that a quoted line break stays in its cell
+    # (and the SKU holding it is refused) instead of silently joining two lines.
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [name.strip().lower() for name in next(rows, [])]
+    except csv.Error as exc:
+        raise InputError(f"{file}: line 1: not a valid CSV line ({exc})") from None
     missing = [name for name in ("sku", "quantity") if name not in header]
     if missing:
         raise InputError(f"{file}: line 1: the header must name the columns sku,quantity (missing: {', '.join(missing)})")
     sku_col, qty_col = header.index("sku"), header.index("quantity")
     levels: list[StockLevel] = []
-    for number, row in enumerate(rows, start=2):
+    while True:
+        number = rows.line_num + 1  # where the next record starts
+        try:
+            row = next(rows, None)
+        except csv.Error as exc:
+            raise InputError(f"{file}: line {number}: not a valid CSV line ({exc})") from None
+        if row is None:
+            break
         if not any(cell.strip() for cell in row):
             continue
         where = f"{file}: line {number}"

@@ -7,14 +7,28 @@ The InvenTree layer keeps its own in plugin metadata, with the same interface.
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from .errors import InputError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+try:
+    import msvcrt
+except ImportError:  # POSIX
+    msvcrt = None  # type: ignore[assignment]
 
 # Statuses an entry can have. "pending" means a write was started and not confirmed:
 # the next sync writes it again whatever the quantities say.
@@ -72,6 +86,10 @@ class MemoryLedger:
         return iter(sorted(items, key=lambda e: e.sku))
 
 
+class LedgerError(InputError):
+    """The ledger file cannot be used: not a ledger, another account's, or in use. Names the file."""
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger (
     target TEXT NOT NULL,
@@ -85,8 +103,15 @@ CREATE TABLE IF NOT EXISTS ledger (
     last_attempt REAL,
     last_success REAL,
     PRIMARY KEY (target, sku)
-) WITHOUT ROWID
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS account (
+    target TEXT PRIMARY KEY,
+    identity TEXT NOT NULL
+)
 """
+# Marks a SQLite file as this package's ledger ("ICSL"), so that another program's
+# database given by mistake is refused instead of having tables added to it.
+_APPLICATION_ID = 0x4943534C
 _COLUMNS = ("sku", "status", "quantity", "pending_quantity", "remote_id",
             "attempts", "last_error", "last_attempt", "last_success")
 # SQLite allows 999 bound parameters in older builds; stay below it.
@@ -98,12 +123,59 @@ class SqliteLedger:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_dir():
+            raise LedgerError(f"{self.path}: is a folder; name a ledger file (it is created if missing)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(f"{self.path}: cannot create its folder ({exc.strerror})") from None
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
+        try:
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{self.path}: cannot be opened ({exc})") from None
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise LedgerError(f"{self.path}: is not a ledger ({exc}); name another file") from None
+        except LedgerError:
+            self._db.close()
+            raise
+
+    def _open(self) -> None:
+        """Checks that the file is empty or a ledger before anything is written to it."""
+        application_id = self._db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        # A file written before ledgers were marked has the ledger table and no mark.
+        if application_id != _APPLICATION_ID and (application_id or (tables and "ledger" not in tables)):
+            raise LedgerError(f"{self.path}: is another program's SQLite database, not a ledger; name another file")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+
+    def claim_account(self, target: str, account: Mapping[str, Any]) -> None:
+        """Records which account the entries of ``target`` belong to, or refuses another one.
+
+        Entries kept before the ledger recorded its account are trusted for nothing: they
+        become ``pending``, so the next sync writes each of them once.
+        """
+        identity = json.dumps(dict(account), sort_keys=True)
+        with self._lock:
+            row = self._db.execute("SELECT identity FROM account WHERE target = ?", [target]).fetchone()
+            if row is not None and row[0] != identity:
+                recorded = json.loads(row[0])
+                differences = [f"{key} {recorded.get(key)!r} in the ledger, {account.get(key)!r} now"
+                               for key in sorted(set(recorded) | set(account)) if recorded.get(key) != account.get(key)]
+                raise LedgerError(f"{self.path}: belongs to another {target} account ({'; '.join(differences)}); "
+                                  "name another ledger file, or none for one per account")
+            if row is None:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("UPDATE ledger SET status = ? WHERE target = ? AND status = ?",
+                                 [PENDING, target, SYNCED])
+                self._db.execute("INSERT INTO account (target, identity) VALUES (?, ?)", [target, identity])
+                self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -147,6 +219,65 @@ class SqliteLedger:
                 f"SELECT {', '.join(_COLUMNS)} FROM ledger WHERE target = ? ORDER BY sku", [target]
             ).fetchall()
         return (_from_row(row) for row in rows)
+
+
+class LedgerBusy(LedgerError):
+    """Another process holds the ledger's lock."""
+
+
+@contextmanager
+def locked(ledger_path: str | Path, *, wait: float, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Holds the lock file beside a ledger, so that one process at a time syncs with it.
+
+    Two syncs at once would both read the same ledger and the same stock, and a target
+    written by deltas (Zoho) would get each change twice. Waits up to ``wait`` seconds
+    (``on_wait`` is called once when it has to), then raises LedgerBusy.
+    """
+    lock_path = Path(f"{ledger_path}.lock")
+    deadline = time.monotonic() + wait
+    called = False
+    while (release := _try_lock(lock_path)) is None:
+        if time.monotonic() >= deadline:
+            raise LedgerBusy(f"{ledger_path}: another push is running with this ledger (waited {wait:g} s)")
+        if on_wait is not None and not called:
+            on_wait()
+            called = True
+        time.sleep(max(0.0, min(0.1, deadline - time.monotonic())))
+    try:
+        yield
+    finally:
+        release()
+
+
+def _try_lock(lock_path: Path) -> Callable[[], None] | None:
+    """The lock's release function, or None when another process holds it."""
+    try:
+        if fcntl is None and msvcrt is None:  # neither: a file that exists while the lock is held
+            try:
+                os.close(os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return None
+            return lambda: os.unlink(lock_path)
+        handle = open(lock_path, "a+b")
+    except OSError as exc:
+        raise LedgerError(f"{lock_path}: cannot create the ledger's lock file ({exc.strerror})") from None
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        handle.close()
+        return None
+
+    def release() -> None:
+        if fcntl is None:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        handle.close()  # closing the file releases a flock
+
+    return release
 
 
 def _dec(text: str | None) -> Decimal | None:

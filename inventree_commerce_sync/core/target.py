@@ -83,6 +83,10 @@ class Target(Protocol):
     max_sku_length: int
     session: TargetSession
 
+    def account_key(self) -> dict[str, Any]:
+        """The settings that identify the account this client writes to, as checked."""
+        return {key: self.config.get(key) for key in ("url", *self.ACCOUNT_KEYS) if key in self.config}
+
     def start_sync(self) -> None: ...
     def resolve(self, skus: Sequence[str]) -> dict[str, Remote]: ...
     def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]: ...
@@ -133,6 +137,9 @@ class BaseTarget:
     resolve_batch: ClassVar[int] = 100
     integer_quantities: ClassVar[bool] = True
     max_sku_length: ClassVar[int] = 64
+    # Settings besides ``url`` that say which account (store, organisation, location) is
+    # written: what a ledger remembers for one account is never used for another.
+    ACCOUNT_KEYS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, settings: Mapping[str, Any]):
         self.config = self.validate_config(settings)
@@ -178,6 +185,10 @@ class BaseTarget:
                 cls.name, config["url"], allow_insecure_http=config["allow_insecure_http"], api_paths=cls.API_PATHS
             )
         return config
+
+    def account_key(self) -> dict[str, Any]:
+        """The settings that identify the account this client writes to, as checked."""
+        return {key: self.config.get(key) for key in ("url", *self.ACCOUNT_KEYS) if key in self.config}
 
     def start_sync(self) -> None:
         """Called once before each sync; clients that cache per sync clear their cache here."""

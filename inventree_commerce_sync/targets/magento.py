@@ -100,6 +100,7 @@ class MagentoTarget(BaseTarget):
                     default="default"),
     )
     API_PATHS = ("/rest",)
+    ACCOUNT_KEYS = ("store_code", "mode", "source_code")
     # A source-items POST sets absolute quantities, so sending it twice changes nothing.
     RETRY_METHODS = SAFE_METHODS | {"POST"}
     # One source-items call carries 500 items (about 50 KB of JSON): few requests for a big

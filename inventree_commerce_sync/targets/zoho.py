@@ -157,6 +157,7 @@ class ZohoTarget(BaseTarget):
         ConfigField("location_id", "Location ID",
                     "Write the stock of this location (warehouse) instead of the item's total; optional"),
     )
+    ACCOUNT_KEYS = ("data_center", "api_url", "organization_id", "location_id")
     # POST creates an adjustment, which moves stock by a delta: never repeat it blindly.
     RETRY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
     # Items per adjustment. Zoho documents no limit; 100 keeps a request small and a
