@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,8 +21,8 @@ from inventree_commerce_sync.sandbox.woocommerce import WooCommerceSandbox
 from inventree_commerce_sync.targets.woocommerce import WooCommerceTarget
 from inventree_commerce_sync.targets.woocommerce_orders import WooCommerceOrders, shipped_note
 
-T0 = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
-LONG_AGO = datetime(2020, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 # Until the stock client inherits the mixin, the tests compose it the same way.
 Client = WooCommerceTarget if issubclass(WooCommerceTarget, WooCommerceOrders) else \
     type("WooCommerceClient", (WooCommerceOrders, WooCommerceTarget), {})
@@ -265,7 +265,25 @@ def test_registered_webhooks_deliver_signed_orders_that_read_like_polled_ones(sh
     [polled] = client.read_orders(LONG_AGO)
     for verdict in verdicts:
         assert client.order_from_webhook(verdict.payload).to_record() == polled.to_record()
-    assert verify_woocommerce(*receiver.deliveries()[0], "not-the-secret").status == 401
+    first_headers, first_body = receiver.deliveries()[0]
+    assert verify_woocommerce(first_headers, first_body, "not-the-secret").status == 401
+    assert verify_woocommerce({**first_headers, "X-WC-Webhook-Signature": ""}, first_body, "s3cret").status == 401
+
+
+def test_deliveries_of_one_webhook_within_a_second_share_their_delivery_id_as_on_a_real_shop(shop, receiver):
+    """WC_Webhook::get_new_delivery_id() is wp_hash(webhook id . time()): a receiver that
+    refuses a repeated delivery id as a replay also refuses a second order sent that second."""
+    app, client = shop
+    client.register_webhook(receiver.url, "s3cret", topics=("order.created",))
+    app.orders.hub.seconds = lambda: 1_764_590_000
+    place(app, ("EL-001", 1))
+    place(app, ("EL-002", 1))
+    app.orders.hub.seconds = lambda: 1_764_590_001
+    place(app, ("EL-003", 1))
+    app.orders.hub.drain(10)
+    ids = [h["X-WC-Webhook-Delivery-ID"] for h, _ in receiver.deliveries()]
+    assert len({b for _, b in receiver.deliveries()}) == 3 and all(len(i) == 32 for i in ids)
+    assert ids[0] == ids[1] != ids[2]
 
 
 def test_a_body_is_signed_as_sent_with_php_s_json_encoding(shop, receiver):

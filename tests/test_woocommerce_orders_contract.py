@@ -6,7 +6,7 @@ WooCommerce's and WordPress's source do."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from woocommerce import API
@@ -18,7 +18,7 @@ from tests.test_woocommerce_contract import property_table, response_example
 from tests.test_woocommerce_orders import Client
 
 JSON_TYPES = {"integer": int, "string": str, "boolean": bool, "array": list, "object": dict}
-T0 = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
 
 
 def parameters(text: str, heading: str) -> dict[str, str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -64,7 +64,7 @@ class OrderBook:
         self.hub.clear()
 
     def now(self) -> datetime:
-        return self.frozen or datetime.now(timezone.utc).replace(microsecond=0)
+        return self.frozen or datetime.now(UTC).replace(microsecond=0)
 
     def local(self, moment: datetime | None) -> str | None:
         if moment is None:

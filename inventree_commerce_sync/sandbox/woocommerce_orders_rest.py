@@ -5,7 +5,7 @@ reads their parameters and what WooCommerce answers (the behaviour is in ``wooco
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,7 +64,7 @@ class OrderRoutes:
         bad = next((s for s in statuses if s not in LIST_STATUSES), None)
         if bad is not None:
             return _invalid("status", f"status[{statuses.index(bad)}] is not one of {', '.join(LIST_STATUSES)}.")
-        use_gmt = request.arg("dates_are_gmt", "false")
+        use_gmt = request.arg("dates_are_gmt") or "false"
         if use_gmt.lower() not in ("true", "false", "1", "0", ""):
             return _invalid("dates_are_gmt", "dates_are_gmt is not of type boolean.")
         chosen = [o for o in self.book.orders.values()

@@ -27,7 +27,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -67,7 +67,8 @@ class WebhookHub:
         self._pending = 0
         self._idle = threading.Condition()
         self._thread: threading.Thread | None = None
-        self.clock = lambda: datetime.now(timezone.utc).replace(microsecond=0)
+        self.clock = lambda: datetime.now(UTC).replace(microsecond=0)
+        self.seconds = lambda: int(time.time())  # what the delivery id is made of
 
     def clear(self) -> None:
         self.webhooks.clear()
@@ -88,16 +89,17 @@ class WebhookHub:
                     "Webhook delivery URL must be a valid URL starting with http:// or https://.")
         status = str(data.get("status") or "active")
         now = self.clock()
-        record = {
-            "id": self._next_id, "name": str(data.get("name") or f"Webhook created on {now:%b %d, %Y @ %I:%M %p}"),
+        webhook_id = self._next_id
+        record: dict[str, Any] = {
+            "id": webhook_id, "name": str(data.get("name") or f"Webhook created on {now:%b %d, %Y @ %I:%M %p}"),
             "status": status if status in STATUSES else "disabled", "topic": topic, "delivery_url": url,
             # WooCommerce's default secret is a hash of the user: the sandbox's is one too
             "secret": str(data["secret"]) if data.get("secret") else hashlib.md5(b"1|sandbox").hexdigest(),
             "failure_count": 0, "created": now, "modified": now,
         }
         self._next_id += 1
-        self.webhooks[record["id"]] = record
-        self._enqueue(record["id"], url, f"webhook_id={record['id']}".encode(),
+        self.webhooks[webhook_id] = record
+        self._enqueue(webhook_id, url, f"webhook_id={webhook_id}".encode(),
                       {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT}, ping=True)
         return record
 
@@ -144,7 +146,7 @@ class WebhookHub:
         for record in self.webhooks.values():
             if record["topic"] != topic or record["status"] != "active":
                 continue
-            delivery_id = hmac.new(HASH_SALT, f"{record['id']}{int(time.time())}".encode(), hashlib.md5).hexdigest()
+            delivery_id = hmac.new(HASH_SALT, f"{record['id']}{self.seconds()}".encode(), hashlib.md5).hexdigest()
             headers = {
                 "Content-Type": "application/json", "User-Agent": USER_AGENT,
                 "X-WC-Webhook-Source": f"http://{host}/", "X-WC-Webhook-Topic": topic,
@@ -231,4 +233,4 @@ def _post(url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int | None
 
 
 def gmt(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -84,7 +84,7 @@ class WooCommerceOrders(O.OrderSource):
             log.info("%s: orders changed while they were read; reading again from %s", self.name, O.iso_utc(start))
 
     def _read_from(self, since: datetime) -> Iterator[O.Order]:
-        after = since.astimezone(timezone.utc).replace(microsecond=0) - timedelta(seconds=1)
+        after = since.astimezone(UTC).replace(microsecond=0) - timedelta(seconds=1)
         params = {"modified_after": after.strftime("%Y-%m-%dT%H:%M:%S"), "dates_are_gmt": "true",
                   "orderby": "modified", "order": "asc", "status": "any", "per_page": self.page_size,
                   "_fields": ORDER_FIELDS}
@@ -259,8 +259,8 @@ def webhook_instructions(delivery_url: str, topics: Sequence[str] = WEBHOOK_TOPI
 
 
 def _customer(data: Mapping[str, Any]) -> O.Customer:
-    billing = data.get("billing") if isinstance(data.get("billing"), Mapping) else {}
-    shipping = data.get("shipping") if isinstance(data.get("shipping"), Mapping) else {}
+    billing: Mapping[str, Any] = data["billing"] if isinstance(data.get("billing"), Mapping) else {}
+    shipping: Mapping[str, Any] = data["shipping"] if isinstance(data.get("shipping"), Mapping) else {}
 
     def pick(name: str) -> str:
         return str(billing.get(name) or shipping.get(name) or "").strip()
