@@ -201,6 +201,26 @@ def test_control_calls_place_and_change_orders_over_http(shop, serve):
     assert changed.json()["status"] == "cancelled" and stock(app, "EL-007") == start
     refused = requests.post(f"{url}/__sandbox__/orders", json={"lines": [{"sku": "NO-SUCH", "quantity": 1}]})
     assert refused.status_code == 400 and "NO-SUCH" in refused.json()["message"]
+    assert requests.post(f"{url}/__sandbox__/site", json={"timezone": "Nowhere/Else"}).status_code == 400
+    assert requests.post(f"{url}/__sandbox__/site", json={"timezone": "America/New_York"}).ok
+    assert requests.post(f"{url}/__sandbox__/clock", json={"time": "2026-11-30T12:00:00Z"}).ok
+    several = requests.post(f"{url}/__sandbox__/orders", json={"orders": [
+        {"lines": [{"sku": "EL-007", "quantity": 1}]}, {"lines": [{"sku": "EL-007", "quantity": 2}], "status": "on-hold"}]})
+    assert [o["date_modified"] for o in several.json()] == ["2026-11-30T07:00:00"] * 2
+    line = several.json()[1]["line_items"][0]["id"]
+    edited = requests.post(f"{url}/__sandbox__/orders/{several.json()[1]['id']}/lines",
+                           json={"lines": [{"id": line, "quantity": 4}]})
+    assert edited.json()["line_items"][0]["quantity"] == 4 and stock(app, "EL-007") == start - 5
+    assert len(requests.get(f"{url}/__sandbox__/orders").json()) == 3
+    assert requests.get(f"{url}/__sandbox__/webhook-deliveries", params={"wait": 1}).json()["drained"] is True
+
+
+def test_a_page_size_above_what_woocommerce_lists_is_read_in_pages_of_100(shop):
+    app, client = shop
+    client.page_size = 500
+    for n in range(150):
+        place(app, ("EL-001", 1), at=T0 + timedelta(seconds=n))
+    assert len(list(client.read_orders(LONG_AGO))) == 150 and list_requests(app) == 2
 
 
 # -- webhooks -------------------------------------------------------------------------------

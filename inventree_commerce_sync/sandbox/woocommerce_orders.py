@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from ..core.orders import parse_time
 from .app import BadRequest, Request, Response
 from .woocommerce_rest import API, collate
-from .woocommerce_webhooks import WebhookHub, gmt
+from .woocommerce_webhooks import WebhookHub, gmt, time_text
 
 if TYPE_CHECKING:
     from .woocommerce import WooCommerceSandbox
@@ -69,7 +69,7 @@ class OrderBook:
     def local(self, moment: datetime | None) -> str | None:
         if moment is None:
             return None
-        return moment.astimezone(ZoneInfo(self.site_timezone)).strftime("%Y-%m-%dT%H:%M:%S")
+        return time_text(moment, self.site_timezone)
 
     # -- placing and changing orders (the shop's own behaviour) ------------------------------
 

@@ -28,8 +28,10 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from ..core.webhooks import woocommerce_signature
 
@@ -233,4 +235,11 @@ def _post(url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int | None
 
 
 def gmt(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return time_text(moment, "UTC")
+
+
+@lru_cache(maxsize=1 << 16)
+def time_text(moment: datetime, zone: str) -> str:
+    """WordPress's "Y-m-d\\TH:i:s" of ``moment`` in ``zone`` (cached: every list request renders
+    and compares the times of all orders)."""
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None).isoformat(timespec="seconds")

@@ -86,7 +86,7 @@ class WooCommerceOrders(O.OrderSource):
     def _read_from(self, since: datetime) -> Iterator[O.Order]:
         after = since.astimezone(UTC).replace(microsecond=0) - timedelta(seconds=1)
         params = {"modified_after": after.strftime("%Y-%m-%dT%H:%M:%S"), "dates_are_gmt": "true",
-                  "orderby": "modified", "order": "asc", "status": "any", "per_page": self.page_size,
+                  "orderby": "modified", "order": "asc", "status": "any", "per_page": self.per_page,
                   "_fields": ORDER_FIELDS}
         for page in range(1, MAX_ORDER_PAGES + 1):
             response = self._send("GET", "orders", params={**params, "page": page})
@@ -97,10 +97,14 @@ class WooCommerceOrders(O.OrderSource):
                 if isinstance(item, dict):
                     yield self.order_from_json(item)
             pages = response.headers.get("X-WP-TotalPages", "")
-            if not items or (page >= int(pages) if pages.isdigit() else len(items) < self.page_size):
+            if not items or (page >= int(pages) if pages.isdigit() else len(items) < self.per_page):
                 return
         log.warning("%s: stopped after %d pages of orders; the next read goes on from there", self.name,
                     MAX_ORDER_PAGES)
+
+    @property
+    def per_page(self) -> int:
+        return max(1, min(int(self.page_size), 100))  # WooCommerce refuses per_page above 100
 
     def order_from_webhook(self, payload: Mapping[str, Any]) -> O.Order | None:
         """An order.created / order.updated delivery is the order's REST JSON; anything else
