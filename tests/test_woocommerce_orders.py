@@ -372,6 +372,16 @@ def test_mark_shipped_completes_the_order_with_one_tracking_note_and_a_repeat_ch
     assert order.state == O.SHIPPED
 
 
+def test_a_partial_shipment_adds_its_note_and_a_second_one_its_own(shop):
+    app, client = shop
+    order_id = place(app, ("EL-013", 3))["id"]
+    assert client.mark_shipped(order_id, tracking="FIRST", complete=False)["completed"] is False
+    assert app.orders.orders[order_id]["status"] == "processing"
+    assert client.mark_shipped(order_id, tracking="SECOND")["completed"] is True
+    texts = [n["note"] for n in app.orders.orders[order_id]["notes"]]
+    assert shipped_note("FIRST") in texts and shipped_note("SECOND") in texts
+
+
 def test_a_note_whose_answer_was_lost_is_not_added_twice(shop):
     app, client = shop
     app.faults.hang_seconds = 0.2

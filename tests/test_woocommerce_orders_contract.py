@@ -140,3 +140,14 @@ def test_modified_after_with_an_offset_is_read_in_site_time_even_against_the_gmt
     assert ok_json(api.get("orders", params={"dates_are_gmt": "true", "modified_after": quarter_before + "Z"})) == []
     # without dates_are_gmt a time without an offset is site time: 11:45 Berlin is 10:45 UTC
     assert [o["id"] for o in ok_json(api.get("orders", params={"modified_after": quarter_before}))] == [placed["id"]]
+
+
+@pytest.mark.parametrize("method, path, code", [
+    ("GET", "orders", "woocommerce_rest_cannot_view"), ("PUT", "orders/1000", "woocommerce_rest_cannot_edit"),
+    ("POST", "orders/1000/notes", "woocommerce_rest_cannot_create"),
+    ("POST", "webhooks", "woocommerce_rest_cannot_create")])
+def test_requests_without_credentials_get_woocommerce_s_refusal(store, method, path, code):
+    import requests
+    _, _, server = store
+    response = requests.request(method, f"{server.url}/wp-json/wc/v3/{path}", json={}, timeout=10)
+    assert response.status_code == 401 and response.json()["code"] == code

@@ -206,10 +206,12 @@ class WooCommerceOrders(O.OrderSource):
     # -- shipments back to the shop -----------------------------------------------------------
 
     def mark_shipped(self, order_id: str | int, tracking: str = "", carrier: str = "", *,
-                     notify_customer: bool = False) -> dict[str, Any]:
-        """The order is completed on the shop and carries a note with the tracking number.
-        Looked up first, so a repeated call changes nothing and adds no second note.
-        Returns {"order_id", "completed": changed now, "note_added": added now}."""
+                     notify_customer: bool = False, complete: bool = True) -> dict[str, Any]:
+        """The order is completed on the shop and carries a note with the tracking number
+        (one note per tracking number: a second shipment of the order adds its own; with
+        ``complete=False``, for a partial shipment, only the note is added). Looked up first,
+        so a repeated call changes nothing and adds no second note. Returns {"order_id",
+        "completed": changed now, "note_added": added now}."""
         order_id = _int(order_id)
         if order_id <= 0:
             raise ConfigError("mark_shipped needs the shop's order id (a positive number)")
@@ -219,7 +221,7 @@ class WooCommerceOrders(O.OrderSource):
         if status in NOT_SHIPPABLE:
             raise TargetError(self.name, f"order {order_id} is {status!r} on the shop; it was not marked shipped "
                                          "(completing it would take its stock again)")
-        completed = status != "completed"
+        completed = complete and status != "completed"
         if completed:
             self._json(self._send("PUT", f"orders/{order_id}", json={"status": "completed"}))
         note_added = False
