@@ -4,12 +4,14 @@ and the sandbox's own stock behaviour on orders."""
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import trustme
 
 from inventree_commerce_sync.core import orders as O
 from inventree_commerce_sync.core.cursor import OrderCursor
@@ -330,6 +332,15 @@ def test_a_webhook_is_disabled_after_more_than_five_failed_deliveries_and_regist
     assert app.orders.hub.webhooks[hook["id"]]["status"] == "active"
 
 
+def test_a_webhook_whose_creation_answer_was_lost_exists_once(shop):
+    app, client = shop
+    app.faults.hang_seconds = 0.2
+    app.faults.queue("webhooks.create", TIMEOUT_AFTER_APPLY)
+    done = client.register_webhook("http://127.0.0.1:9/hook", "s3cret")
+    assert sorted(w["topic"] for w in app.orders.hub.webhooks.values()) == ["order.created", "order.updated"]
+    assert {d["id"] for d in done} == set(app.orders.hub.webhooks)
+
+
 def test_payloads_that_are_not_orders_are_left_to_the_poll(shop):
     _, client = shop
     assert client.order_from_webhook({"webhook_id": "5"}) is None
@@ -382,8 +393,23 @@ def test_a_partial_shipment_adds_its_note_and_a_second_one_its_own(shop):
     assert shipped_note("FIRST") in texts and shipped_note("SECOND") in texts
 
 
-def test_a_note_whose_answer_was_lost_is_not_added_twice(shop):
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path_factory.mktemp("tls") / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    return context, str(bundle)
+
+
+@pytest.mark.parametrize("transport", ["http-oauth", "https-basic"])
+def test_a_note_whose_answer_was_lost_is_not_added_twice(shop, serve, tls, transport):
     app, client = shop
+    if transport == "https-basic":  # urllib3 retries the POST itself; over http the client re-signs and resends
+        context, bundle = tls
+        server = serve(app, ssl_context=context)
+        client = Client({**WooCommerceSandbox.client_settings(server.url), "verify": bundle})
     app.faults.hang_seconds = 0.2
     order_id = place(app, ("EL-011", 1))["id"]
     app.faults.queue("notes.create", TIMEOUT_AFTER_APPLY)
