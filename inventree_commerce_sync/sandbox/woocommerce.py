@@ -28,6 +28,8 @@ from typing import Any
 from .app import Request, Response, SandboxApp
 from .faults import PARTIAL
 from .woocommerce_auth import ApiKeys
+from .woocommerce_orders import OrderBook
+from .woocommerce_orders_rest import OrderRoutes
 from .woocommerce_rest import (
     API,
     collate,
@@ -81,6 +83,8 @@ class WooCommerceSandbox(SandboxApp):
                            self._batch_variations)
             self.add_route(method, rf"{API}/products/(?P<product_id>\d+)/variations/(?P<id>\d+)/?",
                            "variations.update", self._update_variation)
+        self.orders = OrderBook(self)  # orders, notes, webhooks and the stock they take
+        OrderRoutes(self.orders).register()
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, Any]:
@@ -96,6 +100,7 @@ class WooCommerceSandbox(SandboxApp):
         self.products.clear()
         self._by_sku.clear()
         self._listed.clear()
+        self.orders.clear()
         entries = list(catalogue.get("products", []))
         ids: dict[str, int] = {}
         for entry in entries:  # parents first, so that variations can name them
@@ -178,6 +183,9 @@ class WooCommerceSandbox(SandboxApp):
 
     def error(self, status: int, message: str, code: str | None = None, **data: Any) -> Response:
         return error_response(status, message, code, **data)
+
+    def _control(self, request: Request) -> Response:
+        return self.orders.control(request) or super()._control(request)
 
     def authenticate(self, request: Request) -> Response | None:
         refusal = self.api_keys.refusal(request)

@@ -36,6 +36,15 @@ UNAUTHENTICATED = {
                          "Sorry, you are not allowed to batch manipulate this resource."),
     "products.update": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
     "variations.update": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
+    "orders.list": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
+    "notes.list": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
+    "webhooks.list": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
+    "orders.update": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
+    "webhooks.update": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
+    "notes.create": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
+    "webhooks.create": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
+    "notes.delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
+    "webhooks.delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
 }
 NOT_LOGGED_IN = ("woocommerce_rest_cannot_view", "Sorry, you cannot view this resource.")
 

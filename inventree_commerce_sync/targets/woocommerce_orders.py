@@ -1,0 +1,284 @@
+"""WooCommerce orders: reading them, their webhooks, and telling the shop what was shipped.
+
+A mixin for the WooCommerce client (``class WooCommerceTarget(WooCommerceOrders, BaseTarget)``):
+it uses only ``self.name`` and the client's ``_send(method, path, params=, json=)`` and
+``_json(response)``, so it adds no HTTP layer of its own.
+
+Reading (``GET orders``): ``modified_after`` with ``dates_are_gmt=true`` and the time in UTC
+WITHOUT an offset (WordPress turns a time with an offset into site time, even when it then
+compares it with the GMT column), ``orderby=modified`` (in WooCommerce's source, not its docs;
+ties are broken by id), ascending, ``status=any`` (every status but trash), 100 per page,
+only the fields used. ``modified_after`` is strict, so the request starts a second early and
+orders before ``since`` are dropped here. Paging by page number shifts when an order listed
+earlier is modified during the read (it moves to the end, and the order after each page
+boundary slides onto a page already read); when an order shows up twice the range is read
+once more from where the first one was, so nothing slips through.
+
+Lines are taken by their own SKU (a variation's, which WooCommerce itself falls back to the
+parent's when the variation has none). processing and on-hold are open, completed shipped,
+cancelled, refunded and trash cancelled; pending, failed and checkout-draft hold no stock
+and are ignored until they change. A status WooCommerce does not ship (a plugin's, such as
+"shipped" or "partially-shipped") counts as open: such statuses come after payment.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ..core import orders as O
+from ..core.errors import AmbiguousFailure, AuthenticationError, ConfigError, ProtocolError, TargetError
+from ..core.redact import get_logger
+
+if TYPE_CHECKING:
+    import requests
+
+log = get_logger(__name__)
+
+STATES = {"processing": O.OPEN, "on-hold": O.OPEN, "completed": O.SHIPPED, "cancelled": O.CANCELLED,
+          "refunded": O.CANCELLED, "trash": O.CANCELLED, "pending": O.IGNORED, "failed": O.IGNORED,
+          "checkout-draft": O.IGNORED, "draft": O.IGNORED, "auto-draft": O.IGNORED}
+NOT_SHIPPABLE = ("cancelled", "refunded", "failed", "trash", "checkout-draft")
+ORDER_FIELDS = "id,number,status,date_created_gmt,date_modified_gmt,billing,shipping,line_items"
+MAX_ORDER_PAGES = 10_000  # a bound on one read (a million orders)
+WEBHOOK_TOPICS = ("order.created", "order.updated")
+WEBHOOKS_PAGE = "WooCommerce > Settings > Advanced > Webhooks"
+SHIPPED_NOTE = "Shipped (InvenTree)."
+
+
+class WooCommerceOrders(O.OrderSource):
+    """Orders of a WooCommerce shop; see the module's docstring."""
+
+    page_size = 100  # the most WooCommerce lists per page
+
+    if TYPE_CHECKING:
+        name: str
+
+        def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+                  json: Any = None) -> requests.Response: ...
+
+        def _json(self, response: requests.Response) -> Any: ...
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def read_orders(self, since: datetime) -> Iterator[O.Order]:
+        if since.tzinfo is None:
+            raise ValueError("since must be an aware datetime")
+        yielded: dict[str, datetime] = {}  # id -> modification time already yielded
+        moved: list[datetime] = []  # where orders seen twice were first (their earlier time)
+        start = since
+        for _ in range(2):  # the read, and at most one more from where paging shifted
+            for order in self._read_from(start):
+                if order.modified < since or yielded.get(order.id) == order.modified:
+                    continue
+                if order.id in yielded:
+                    moved.append(yielded[order.id])
+                yielded[order.id] = order.modified
+                yield order
+            if not moved:
+                return
+            start, moved = max(min(moved), since), []
+            log.info("%s: orders changed while they were read; reading again from %s", self.name, O.iso_utc(start))
+
+    def _read_from(self, since: datetime) -> Iterator[O.Order]:
+        after = since.astimezone(UTC).replace(microsecond=0) - timedelta(seconds=1)
+        params = {"modified_after": after.strftime("%Y-%m-%dT%H:%M:%S"), "dates_are_gmt": "true",
+                  "orderby": "modified", "order": "asc", "status": "any", "per_page": self.per_page,
+                  "_fields": ORDER_FIELDS}
+        for page in range(1, MAX_ORDER_PAGES + 1):
+            response = self._send("GET", "orders", params={**params, "page": page})
+            items = self._json(response)
+            if not isinstance(items, list):
+                raise ProtocolError(self.name, "GET orders did not answer a list")
+            for item in items:
+                if isinstance(item, dict):
+                    yield self.order_from_json(item)
+            pages = response.headers.get("X-WP-TotalPages", "")
+            if not items or (page >= int(pages) if pages.isdigit() else len(items) < self.per_page):
+                return
+        log.warning("%s: stopped after %d pages of orders; the next read goes on from there", self.name,
+                    MAX_ORDER_PAGES)
+
+    @property
+    def per_page(self) -> int:
+        return max(1, min(int(self.page_size), 100))  # WooCommerce refuses per_page above 100
+
+    def order_from_webhook(self, payload: Mapping[str, Any]) -> O.Order | None:
+        """An order.created / order.updated delivery is the order's REST JSON; anything else
+        (a ping, another resource, a deleted order's bare id) is None."""
+        if not isinstance(payload.get("line_items"), list) or "status" not in payload or "id" not in payload:
+            return None
+        try:
+            return self.order_from_json(payload)
+        except ProtocolError as exc:
+            log.warning("%s: a webhook delivery could not be read (%s); the next poll reads the order", self.name,
+                        exc)
+            return None
+
+    def order_from_json(self, data: Mapping[str, Any]) -> O.Order:
+        """One order of ``GET orders`` (or of a webhook), normalised."""
+        order_id = str(data.get("id", ""))
+        try:
+            modified = O.parse_time(data.get("date_modified_gmt"), "UTC")
+            created = O.parse_time(data["date_created_gmt"], "UTC") if data.get("date_created_gmt") else modified
+        except ValueError as exc:
+            raise ProtocolError(self.name, f"order {order_id}: unreadable date_modified_gmt/date_created_gmt "
+                                           f"({exc})") from None
+        status = str(data.get("status") or "")
+        status = status[3:] if status.startswith("wc-") else status
+        lines = []
+        for item in data.get("line_items") or ():
+            if not isinstance(item, Mapping):
+                continue
+            kind = "variation" if _int(item.get("variation_id")) else "product"
+            lines.append(O.OrderLine.of(item.get("id", ""), item.get("sku"), item.get("quantity"), kind=kind,
+                                        name=str(item.get("name") or "")))
+        return O.Order(self.name, order_id, str(data.get("number") or order_id), STATES.get(status, O.OPEN),
+                       status, created, modified, _customer(data), tuple(lines))
+
+    # -- webhooks -----------------------------------------------------------------------------
+
+    def register_webhook(self, delivery_url: str, secret: str,
+                         topics: Sequence[str] = WEBHOOK_TOPICS) -> list[dict[str, Any]]:
+        """One active webhook per topic to ``delivery_url`` signed with ``secret``: an existing
+        one (found by URL and topic) is given the secret and made active, a missing one is
+        created. Returns what happened per topic: {"topic", "id", "action"} with action
+        "created", "updated" or "reactivated". Calling it again creates nothing new."""
+        if urlsplit(delivery_url).scheme not in ("http", "https") or not urlsplit(delivery_url).netloc:
+            raise ConfigError(f"the webhook delivery URL must start with http:// or https:// (got {delivery_url!r})")
+        if not secret:
+            raise ConfigError("a webhook secret is needed: without it no delivery can be verified")
+        done = []
+        try:
+            existing = self._webhooks()
+            for topic in topics:
+                found = [w for w in existing if w.get("delivery_url") == delivery_url and w.get("topic") == topic]
+                if found:
+                    keep = min(found, key=lambda w: _int(w.get("id")))
+                    action = "updated" if keep.get("status") == "active" else "reactivated"
+                    self._json(self._send("PUT", f"webhooks/{_int(keep['id'])}",
+                                          json={"secret": secret, "status": "active"}))
+                    done.append({"topic": topic, "id": _int(keep["id"]), "action": action})
+                    continue
+                body = {"name": f"InvenTree: {topic}", "topic": topic, "delivery_url": delivery_url,
+                        "secret": secret, "status": "active"}
+                done.append({"topic": topic, "id": self._create_once(body), "action": "created"})
+        except AuthenticationError as exc:
+            reason = str(exc).split(": ", 1)[-1]
+            raise AuthenticationError(self.name, f"{reason}. {webhook_instructions(delivery_url, topics)}",
+                                      status=exc.status) from None
+        return done
+
+    def _webhooks(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for page in range(1, 101):
+            response = self._send("GET", "webhooks", params={"per_page": 100, "page": page})
+            items = self._json(response)
+            if not isinstance(items, list):
+                raise ProtocolError(self.name, "GET webhooks did not answer a list")
+            found += [item for item in items if isinstance(item, dict)]
+            pages = response.headers.get("X-WP-TotalPages", "")
+            if not items or (page >= int(pages) if pages.isdigit() else len(items) < 100):
+                break
+        return found
+
+    def _create_once(self, body: dict[str, Any]) -> int:
+        """POST a webhook; a retried POST (a lost answer, a 5xx) may have created two: the
+        newer ones are deleted, the first is kept."""
+        created = None
+        try:
+            created = self._json(self._send("POST", "webhooks", json=body))
+        except AmbiguousFailure:
+            pass
+        same = sorted(_int(w.get("id")) for w in self._webhooks()
+                      if w.get("delivery_url") == body["delivery_url"] and w.get("topic") == body["topic"])
+        if not same:
+            raise TargetError(self.name, f"creating the {body['topic']} webhook failed without an answer; try again")
+        for extra in same[1:]:
+            self._json(self._send("DELETE", f"webhooks/{extra}", params={"force": "true"}))
+        if isinstance(created, dict) and _int(created.get("id")) not in same:
+            log.info("%s: webhook %s was created twice; kept %d", self.name, created.get("id"), same[0])
+        return same[0]
+
+    # -- shipments back to the shop -----------------------------------------------------------
+
+    def mark_shipped(self, order_id: str | int, tracking: str = "", carrier: str = "", *,
+                     notify_customer: bool = False, complete: bool = True) -> dict[str, Any]:
+        """The order is completed on the shop and carries a note with the tracking number
+        (one note per tracking number: a second shipment of the order adds its own; with
+        ``complete=False``, for a partial shipment, only the note is added). Looked up first,
+        so a repeated call changes nothing and adds no second note. Returns {"order_id",
+        "completed": changed now, "note_added": added now}."""
+        order_id = _int(order_id)
+        if order_id <= 0:
+            raise ConfigError("mark_shipped needs the shop's order id (a positive number)")
+        text = shipped_note(tracking, carrier)
+        order = self._json(self._send("GET", f"orders/{order_id}", params={"_fields": "id,status"}))
+        status = str(order.get("status") or "") if isinstance(order, dict) else ""
+        if status in NOT_SHIPPABLE:
+            raise TargetError(self.name, f"order {order_id} is {status!r} on the shop; it was not marked shipped "
+                                         "(completing it would take its stock again)")
+        completed = complete and status != "completed"
+        if completed:
+            self._json(self._send("PUT", f"orders/{order_id}", json={"status": "completed"}))
+        note_added = False
+        if not self._shipped_notes(order_id, text):
+            try:
+                self._json(self._send("POST", f"orders/{order_id}/notes",
+                                      json={"note": text, "customer_note": notify_customer}))
+            except AmbiguousFailure:
+                if not self._shipped_notes(order_id, text):
+                    raise
+            notes = self._shipped_notes(order_id, text)
+            for extra in sorted(notes)[1:]:  # a retried POST may have added it twice
+                self._json(self._send("DELETE", f"orders/{order_id}/notes/{extra}", params={"force": "true"}))
+            note_added = True
+        return {"order_id": str(order_id), "completed": completed, "note_added": note_added}
+
+    def _shipped_notes(self, order_id: int, text: str) -> list[int]:
+        notes = self._json(self._send("GET", f"orders/{order_id}/notes"))
+        if not isinstance(notes, list):
+            raise ProtocolError(self.name, f"GET orders/{order_id}/notes did not answer a list")
+        return [_int(n.get("id")) for n in notes
+                if isinstance(n, dict) and html.unescape(str(n.get("note") or "")).strip() == text]
+
+
+def shipped_note(tracking: str = "", carrier: str = "") -> str:
+    """The note a shipment leaves on the order (also what finds it again)."""
+    tracking, carrier = " ".join(str(tracking).split()), " ".join(str(carrier).split())
+    if not tracking:
+        return SHIPPED_NOTE
+    return f"{SHIPPED_NOTE} Tracking number: {tracking}" + (f" ({carrier})" if carrier else "")
+
+
+def webhook_instructions(delivery_url: str, topics: Sequence[str] = WEBHOOK_TOPICS) -> str:
+    """What the admin enters by hand when the key may not create webhooks."""
+    names = {"order.created": "Order created", "order.updated": "Order updated"}
+    wanted = ", ".join(names.get(t, t) for t in topics)
+    return (f"To add the webhooks by hand, open {WEBHOOKS_PAGE} > Add webhook, once per topic ({wanted}): "
+            f"Status Active, Delivery URL {delivery_url}, Secret the plugin's webhook secret, "
+            "API version WP REST API Integration v3. Creating them through the API needs a key of a user "
+            "who may manage WooCommerce, with Read/Write permission")
+
+
+def _customer(data: Mapping[str, Any]) -> O.Customer:
+    billing: Mapping[str, Any] = data["billing"] if isinstance(data.get("billing"), Mapping) else {}
+    shipping: Mapping[str, Any] = data["shipping"] if isinstance(data.get("shipping"), Mapping) else {}
+
+    def pick(name: str) -> str:
+        return str(billing.get(name) or shipping.get(name) or "").strip()
+
+    name = " ".join(part for part in (pick("first_name"), pick("last_name")) if part)
+    return O.Customer(name=name, email=pick("email"), company=pick("company"), phone=pick("phone"),
+                      line1=pick("address_1"), line2=pick("address_2"), postcode=pick("postcode"),
+                      city=pick("city"), region=pick("state"), country=pick("country"))
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
