@@ -24,7 +24,7 @@ from django.db import InterfaceError, OperationalError, transaction
 
 from ..core.cursor import OrderCursor
 from ..core.errors import ConfigError, SyncError
-from ..core.orders import Order, OrderSource, iso_utc
+from ..core.orders import Order, OrderSource, iso_utc, parse_time
 from ..core.redact import get_logger, redact
 from . import orders as I
 from .order_settings import OrderSettings
@@ -108,7 +108,9 @@ def handle(plugin, order: Order, settings: OrderSettings, sync_settings) -> I.Pl
             _attention(state, order, None, [f"import failed: {message}"], None)
         return None
     with locked_state(plugin) as state:
-        state["last_seen"] = {"id": order.id, "number": order.number, "modified": iso_utc(order.modified)}
+        last = state.get("last_seen") or {}
+        if not last.get("modified") or order.modified >= parse_time(last["modified"]):
+            state["last_seen"] = {"id": order.id, "number": order.number, "modified": iso_utc(order.modified)}
         if settings.dry_run:
             records = [r for r in state.get("dry_run") or () if r.get("order_id") != order.id]
             state["dry_run"] = (records + [result.to_json()])[-MAX_DRY_RUN:]
@@ -167,15 +169,17 @@ def poll(plugin, *, audit: bool = False, source: OrderSource | None = None,
     since = min(cursor.since(start), start) if audit else cursor.since(start)
     counts: dict[str, int] = {}
     error = None
+    handled: set[str] = set()
     try:
         for order in source.read_orders(since):
             if audit or cursor.is_new(order):
                 result = handle(plugin, order, settings, sync_settings)
                 action = result.action if result else "failed"
                 counts[action] = counts.get(action, 0) + 1
+                handled.add(order.id)
             cursor.seen(order)
         if not settings.dry_run:
-            for order in _retries(plugin):
+            for order in _retries(plugin, skip=handled):
                 handle(plugin, order, settings, sync_settings)
                 counts["retried"] = counts.get("retried", 0) + 1
     except SyncError as exc:  # the shop refused or could not be reached: the next poll goes on
@@ -192,10 +196,12 @@ def poll(plugin, *, audit: bool = False, source: OrderSource | None = None,
     return counts
 
 
-def _retries(plugin) -> list[Order]:
+def _retries(plugin, skip: set[str]) -> list[Order]:
+    """The held or failed orders to try again (not those this poll just handled)."""
     attention = read_state(plugin).get("attention") or {}
     retried = []
-    for entry in sorted(attention.values(), key=lambda e: e["since"])[:RETRY_PER_POLL]:
+    entries = [e for e in attention.values() if e["order_id"] not in skip]
+    for entry in sorted(entries, key=lambda e: e["since"])[:RETRY_PER_POLL]:
         if entry.get("problems") and entry.get("record"):  # flags wait for the shop to change the order
             retried.append(Order.from_record(entry["record"], plugin.TARGET))
     return retried

@@ -67,7 +67,7 @@ class Plan:
             "customer": self.customer_name,
             "new_customer": self.customer is None and self.action == CREATE,
             "lines": [{"sku": line.sku, "quantity": decimal_text(line.quantity), "part": self.parts[line.sku].pk}
-                      for line in self.good_lines()],
+                      for line in self.good_lines() if line.sku in self.parts],
             "problems": [p.text() for p in self.problems],
             "flag": self.flag,
         }
@@ -126,23 +126,20 @@ def plan(plugin, order: Order, settings: OrderSettings, sync_settings: SyncSetti
     from order.status_codes import SalesOrderStatus
 
     existing = find_sales_order(plugin.TARGET, order.id)
-    if existing is None and order.state in (O.CANCELLED, O.IGNORED):
-        return Plan(order, SKIP)
-    resolved = resolve_parts(plugin.TARGET, sync_settings, {ln.sku for ln in order.lines if ln.sku})
-    problems = O.line_problems(order.lines, lambda sku: resolved[sku] if isinstance(resolved[sku], str) else None)
-    good = {sku: part for sku, part in resolved.items() if not isinstance(part, str)}
     if existing is None:
+        if order.state in (O.CANCELLED, O.IGNORED):
+            return Plan(order, SKIP)  # never imported, and holds no stock: nothing to do
         company, name = find_customer(plugin, order, settings)
-        return Plan(order, CREATE, None, problems, good, company, name)
+        return _with_lines(Plan(order, CREATE, None, customer=company, customer_name=name), plugin, sync_settings)
 
-    result = Plan(order, UNCHANGED, existing, problems, good, existing.customer,
-                  getattr(existing.customer, "name", ""))
+    result = Plan(order, UNCHANGED, existing, customer=existing.customer,
+                  customer_name=getattr(existing.customer, "name", ""))
     stored = (existing.metadata or {}).get(META, {})
     stored_modified = parse_time(stored["modified"]) if stored.get("modified") else None
     if stored_modified is not None and order.modified < stored_modified:
         return result  # an older version (a late webhook): what we have is newer
     if stored_modified == order.modified and not stored.get("problems"):
-        return result  # seen exactly this version, and it was complete
+        return result  # exactly this version was imported, complete
     status = existing.status
     if order.state == O.CANCELLED:
         if status == SalesOrderStatus.CANCELLED.value:
@@ -158,10 +155,20 @@ def plan(plugin, order: Order, settings: OrderSettings, sync_settings: SyncSetti
     if status == SalesOrderStatus.CANCELLED.value:
         result.action, result.flag = FLAG, f"cancelled in InvenTree, but {order.status!r} on the shop"
         return result
+    _with_lines(result, plugin, sync_settings)
     if _lines_differ(existing, result) and shipped_anything(existing):
         result.action, result.flag = FLAG, "lines changed on the shop after something was shipped"
         return result
     result.action = UPDATE
+    return result
+
+
+def _with_lines(result: Plan, plugin, sync_settings: SyncSettings) -> Plan:
+    """The plan's parts for the good lines, and its problem lines."""
+    resolved = resolve_parts(plugin.TARGET, sync_settings, {ln.sku for ln in result.order.lines if ln.sku})
+    result.problems = O.line_problems(result.order.lines,
+                                      lambda sku: resolved[sku] if isinstance(resolved[sku], str) else None)
+    result.parts = {sku: part for sku, part in resolved.items() if not isinstance(part, str)}
     return result
 
 

@@ -201,6 +201,12 @@ class OrderImportTests(OrderFixtures, InvenTreeTestCase):
         configure("woocommerce", ORDER_DRY_RUN=False)  # switched off: the order the dry run saw is imported
         self.poll()
         self.assertEqual(imported("601").count(), 1)
+        configure("woocommerce", ORDER_DRY_RUN=True)
+        self.source.put(shop_order("601", [(1, "OI-W", "2")], minutes=4, state=CANCELLED, status="cancelled"))
+        self.poll()
+        self.assertEqual(imported("601").get().status, SalesOrderStatus.ON_HOLD.value, "a dry run cancels nothing")
+        record = order_runs.order_status(self.plugin)["would_import"][-1]
+        self.assertEqual((record["order_id"], record["action"]), ("601", "cancel"))
 
     def test_import_switched_off_reads_nothing(self):
         configure("woocommerce", ORDER_IMPORT=False)
@@ -315,3 +321,112 @@ class ConcurrentImportTests(OrderFixtures, TransactionTestCase):
                 thread.join(timeout=20)
         self.assertEqual(errors, [])
         self.assertEqual(imported("901").count(), 1)
+
+
+class OrderRunTests(OrderFixtures, InvenTreeTestCase):
+    """The schedule, the audit after an outage, failures kept and retried."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        activate_plugins()
+        cls.make_parts()
+
+    def setUp(self):
+        super().setUp()
+        self.setup_plugin()
+        patcher = mock.patch.object(order_runs, "order_source", lambda plugin: self.source)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_the_schedule_polls_every_interval_and_audits_daily(self):
+        now = (T0 + timedelta(hours=1)).timestamp()
+        with order_runs.locked_state(self.plugin) as state:
+            state["last_audit"] = now
+        self.source.put(shop_order("1001", [(1, "OI-W", "1")]))
+        self.assertIsNotNone(order_runs.scheduled(self.plugin, now=now))
+        self.assertEqual(imported("1001").count(), 1)
+        self.assertIsNone(order_runs.scheduled(self.plugin, now=now + 60), "the 2-minute interval is not over")
+        self.assertIsNotNone(order_runs.scheduled(self.plugin, now=now + 120))
+        self.assertIsNone(order_runs.scheduled(self.plugin, now=now + 150))
+        configure("woocommerce", ORDER_POLL_MINUTES=0)
+        self.assertIsNone(order_runs.scheduled(self.plugin, now=now + 3600))
+
+    def test_the_audit_imports_what_a_long_outage_hid_from_the_cursor(self):
+        self.source.put(shop_order("1101", [(1, "OI-W", "1")], minutes=60))
+        self.poll()
+        # Shown by the shop only now, with a time far older than the overlap window
+        # (e.g. a shop restored from a backup after an outage): the cursor cannot see it.
+        self.source.put(shop_order("1102", [(1, "OI-W", "1")], minutes=0))
+        self.poll()
+        self.assertFalse(imported("1102").exists())
+        self.assertEqual(order_runs.poll(self.plugin, audit=True, now=T0 + timedelta(hours=2))["create"], 1)
+        self.assertEqual((imported("1101").count(), imported("1102").count()), (1, 1))
+        self.assertIsNotNone(order_runs.order_status(self.plugin)["last_audit"])
+
+    def test_an_order_inventree_refuses_is_kept_and_retried_without_blocking_the_rest(self):
+        self.source.put(shop_order("1201", [(1, "OI-W", "1")]))
+        self.source.put(shop_order("1202", [(1, "OI-G", "1")], minutes=1))
+        real = SalesOrder.objects.create
+
+        def refuse_first(**kwargs):
+            if kwargs.get("customer_reference") == "W1201":
+                raise ValueError("reference pattern refused")
+            return real(**kwargs)
+
+        with mock.patch.object(SalesOrder.objects, "create", refuse_first):
+            self.poll()
+        self.assertEqual((imported("1201").count(), imported("1202").count()), (0, 1))
+        attention = order_runs.order_status(self.plugin)["needs_attention"]
+        self.assertEqual([(a["order_id"], a["problems"]) for a in attention],
+                         [("1201", ["import failed: reference pattern refused"])])
+        self.poll()  # the cause is gone: retried from the kept copy, without the shop re-sending it
+        self.assertEqual(imported("1201").count(), 1)
+        self.assertEqual(order_runs.order_status(self.plugin)["needs_attention"], [])
+
+
+    def test_a_shop_that_cannot_be_reached_is_shown_and_the_next_poll_goes_on(self):
+        from inventree_commerce_sync.core.errors import TargetUnavailable
+
+        self.source.put(shop_order("1301", [(1, "OI-W", "1")]))
+        with mock.patch.object(ListOrderSource, "read_orders", side_effect=TargetUnavailable("woocommerce", "timed out")):
+            self.assertEqual(self.poll(), {})
+        self.assertEqual(order_runs.order_status(self.plugin)["last_error"], "woocommerce: timed out")
+        self.poll()
+        self.assertEqual(imported("1301").count(), 1)
+        self.assertIsNone(order_runs.order_status(self.plugin)["last_error"])
+
+
+class OtherWebhookTests(OrderFixtures, InvenTreeTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        activate_plugins()
+
+    def setUp(self):
+        super().setUp()
+        self.setup_plugin()
+        self.queued: list[tuple] = []
+        patcher = mock.patch.object(webhooks, "queue", lambda *args: self.queued.append(args))
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_invoice_ninja_deliveries_need_the_secret_header(self):
+        configure("invoiceninja", ORDER_IMPORT=True, ORDER_WEBHOOK_SECRET="in-header-secret-9")
+        url = f"/plugin/{SLUGS['invoiceninja']}/webhook/"
+        body = json.dumps({"id": "VolejRejNm"})
+        shop = Client(enforce_csrf_checks=True)
+        self.assertEqual(shop.post(url, body, content_type="application/json").status_code, 401)
+        self.assertEqual(shop.post(url, body, content_type="application/json",
+                                   HTTP_X_COMMERCE_SYNC_SECRET="guess").status_code, 401)
+        self.assertEqual(shop.post(url, body, content_type="application/json",
+                                   HTTP_X_COMMERCE_SYNC_SECRET="in-header-secret-9").status_code, 202)
+        self.assertEqual(self.queued, [(SLUGS["invoiceninja"], {"id": "VolejRejNm"})])
+
+    def test_with_import_off_a_verified_delivery_is_acknowledged_and_dropped(self):
+        configure("woocommerce", ORDER_IMPORT=False)
+        body = b'{"id": 5}'
+        response = Client().post(f"/plugin/{SLUGS['woocommerce']}/webhook/", body, content_type="application/json",
+                                 HTTP_X_WC_WEBHOOK_DELIVERY_ID="5", HTTP_X_WC_WEBHOOK_SIGNATURE=sign(body))
+        self.assertEqual((response.status_code, response.json()["queued"]), (200, False))
+        self.assertEqual(self.queued, [])
