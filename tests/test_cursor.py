@@ -123,3 +123,14 @@ def test_a_damaged_cursor_is_reported_not_guessed(tmp_path):
         OrderCursor.load(path, "zoho")
     with pytest.raises(InputError, match="cursor of zoho is damaged"):
         OrderCursor.from_dict({"last_modified": "soon"}, "zoho")
+
+
+def test_two_readers_merged_never_move_the_cursor_backwards():
+    ahead, behind = OrderCursor("woocommerce"), OrderCursor("woocommerce")
+    ahead.seen(order("a", T0 + timedelta(minutes=2)))
+    behind.seen(order("b", T0))
+    behind.merge(ahead)
+    assert behind.last_modified == T0 + timedelta(minutes=2)
+    assert not behind.is_new(order("a", T0 + timedelta(minutes=2))) and not behind.is_new(order("b", T0))
+    ahead.merge(OrderCursor("woocommerce"))
+    assert ahead.last_modified == T0 + timedelta(minutes=2)

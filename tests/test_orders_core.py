@@ -1,4 +1,5 @@
-"""The normalised order model: times, quantities, line checks, the JSON form, the face."""
+"""The normalised order model: times, quantities, line checks, the JSON form, the face;
+and the order import's settings (pure)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from inventree_commerce_sync.core.errors import ConfigError
 from inventree_commerce_sync.core.orders import (CANCELLED, OPEN, Customer, ListOrderSource, Order, OrderLine,
                                                  OrderSource, line_problems, parse_quantity, parse_time)
+from inventree_commerce_sync.core.redact import redact
+from inventree_commerce_sync.inventree.order_settings import OrderSettings, definitions
 
 UTC = timezone.utc
 
@@ -113,3 +117,32 @@ def test_list_source_pages_in_modification_order_and_counts_requests():
     source.put(order("3", base, state=CANCELLED, status="cancelled"))
     assert [o.state for o in source.orders if o.id == "3"] == [CANCELLED]
     assert source.order_from_webhook({"id": 3}).state == CANCELLED
+
+
+# -- the order import's settings (pure) ------------------------------------------------------------
+
+def test_a_new_install_imports_no_orders_and_would_start_in_dry_run():
+    settings = OrderSettings.from_values({key: spec.get("default") for key, spec in definitions("Shop").items()})
+    assert (settings.enabled, settings.dry_run, settings.customer, settings.allocate) == (False, True, "channel", False)
+    assert (settings.poll_minutes, settings.audit_days) == (2, 7)
+    assert definitions("Shop")["ORDER_WEBHOOK_SECRET"]["protected"] is True
+
+
+def test_the_webhook_secret_may_come_from_the_environment_and_is_masked():
+    environ = {"INVENTREE_COMMERCE_SYNC_WOOCOMMERCE_ORDER_WEBHOOK_SECRET": "env-webhook-secret-5"}
+    settings = OrderSettings.from_values({"ORDER_WEBHOOK_SECRET": ""}, target="woocommerce", environ=environ)
+    assert settings.webhook_secret == "env-webhook-secret-5"
+    assert "env-webhook-secret-5" not in redact("refused: env-webhook-secret-5")
+    stored = OrderSettings.from_values({"ORDER_WEBHOOK_SECRET": "db-secret-value-6"}, target="woocommerce",
+                                       environ=environ)
+    assert stored.webhook_secret == "db-secret-value-6"
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"ORDER_POLL_MINUTES": "often"}, "ORDER_POLL_MINUTES"),
+    ({"ORDER_AUDIT_DAYS": "400"}, "ORDER_AUDIT_DAYS"),
+    ({"ORDER_CUSTOMER": "phone"}, "ORDER_CUSTOMER must be channel or email"),
+])
+def test_bad_order_settings_name_the_setting(values, message):
+    with pytest.raises(ConfigError, match=message):
+        OrderSettings.from_values(values)

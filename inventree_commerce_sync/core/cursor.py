@@ -67,6 +67,16 @@ class OrderCursor:
             self.last_modified = order.modified
         self._forget_old()
 
+    def merge(self, other: "OrderCursor") -> None:
+        """Take in what another reader of the same target saw (two workers polling at once):
+        the later time and every id wins, so neither can move the cursor backwards."""
+        for order_id, modified in other.recent.items():
+            if order_id not in self.recent or modified > self.recent[order_id]:
+                self.recent[order_id] = modified
+        if other.last_modified is not None and (self.last_modified is None or other.last_modified > self.last_modified):
+            self.last_modified = other.last_modified
+        self._forget_old()
+
     @property
     def ids_at_last(self) -> set[str]:
         """The ids seen at the latest modification time."""

@@ -19,6 +19,7 @@ from ..core.redact import get_logger
 from ..core.target import BaseTarget
 from . import config as C
 from . import events, sync
+from . import order_settings
 
 log = get_logger(__name__)
 
@@ -40,6 +41,7 @@ def _django_validator(check):
 
 def _settings_for(target_cls: type[BaseTarget] | None, title: str) -> dict[str, dict[str, Any]]:
     definitions = C.sync_setting_definitions(title)
+    definitions.update(order_settings.definitions(getattr(target_cls, "title", "") or title))
     if target_cls is not None:
         definitions.update(C.connection_setting_definitions(target_cls))
     for definition in definitions.values():
@@ -71,6 +73,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
         # Runs every 5 minutes and decides itself whether the configured intervals are due,
         # so that changing an interval needs no re-registration.
         "reconcile": {"func": "run_reconciliation", "schedule": "I", "minutes": 5},
+        "orders": {"func": "run_order_import", "schedule": "I", "minutes": 1},
     }
 
     def __init_subclass__(cls, **kwargs):
@@ -156,18 +159,25 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
     def run_reconciliation(self, *args, **kwargs) -> None:
         sync.reconcile(self)
 
+    def run_order_import(self, *args, **kwargs) -> None:
+        from . import order_runs
+
+        order_runs.scheduled(self)
+
     # -- urls and panel -------------------------------------------------------------------
 
     def setup_urls(self):
         from django.urls import path
 
         from . import views
+        from .webhooks import webhook_url
 
         return [
             path("status/", views.StatusView.as_view(plugin=self), name="status"),
             path("status.csv", views.StatusCsvView.as_view(plugin=self), name="status-csv"),
             path("sync/", views.SyncNowView.as_view(plugin=self), name="sync"),
             path("check/", views.CheckView.as_view(plugin=self), name="check"),
+            webhook_url(self),
         ]
 
     def api_url(self, name: str) -> str:
