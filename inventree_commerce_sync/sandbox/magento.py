@@ -2,7 +2,8 @@
 
 Routes, under ``/rest/<store_code>/V1`` (or ``/rest/V1`` for the default store):
 products search and product by SKU, stock items (GET, and the legacy PUT), MSI source
-items (search and bulk save), a source by code, and store configs. Requests need
+items (search and bulk save), a source by code, and store configs; sales orders,
+shipments and the salable quantity in ``magento_orders``. Requests need
 ``Authorization: Bearer <token>``.
 
 Behaviour copied from Magento, quirks included:
@@ -33,6 +34,7 @@ from typing import Any
 
 from .app import Request, Response, SandboxApp
 from .faults import PARTIAL
+from .magento_orders import SalesOrders
 from .magento_webapi import REQUIRED, WRONG_TYPE, MagentoError, check_known_fields, parse_criteria, search, split_folded
 
 TOKEN = "sandbox-magento-admin-token"
@@ -92,6 +94,10 @@ class MagentoSandbox(SandboxApp):
                         "Magento_InventoryApi::source_item_save")
             self._route("GET", "/inventory/sources/(?P<code>[^/]+)", "sources.get", self._get_source,
                         "Magento_InventoryApi::source")
+        self.sales = SalesOrders(self, msi=msi)  # orders, shipments, reservations (magento_orders)
+
+    def _control(self, request: Request) -> Response:
+        return self.sales.control(request, request.path[len("/__sandbox__/"):]) or super()._control(request)
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, Any]:
@@ -114,6 +120,7 @@ class MagentoSandbox(SandboxApp):
         Every stock-keeping product gets its quantity in every source."""
         with self.lock:
             self.products.clear()
+            self.sales.clear()
             self._folded = {}
             self.stock_items.clear()
             self.source_items.clear()
