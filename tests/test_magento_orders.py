@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from inventree_commerce_sync.core.cursor import OrderCursor
-from inventree_commerce_sync.core.errors import InputError
+from inventree_commerce_sync.core.errors import InputError, TargetError
 from inventree_commerce_sync.core.orders import CANCELLED, OPEN, SHIPPED
 from inventree_commerce_sync.sandbox.magento import MagentoSandbox
 from inventree_commerce_sync.targets.magento import MagentoTarget
@@ -225,6 +225,17 @@ def test_msi_order_reserves_shipment_deducts_the_source_cancel_compensates(shop)
     admin(url, other["entity_id"], "unhold")
     admin(url, other["entity_id"], "cancel")
     assert salable(url)["BOLT"] == 48 and app.stock()["BOLT"] == 48
+
+
+def test_salable_quantity_of_a_sku_with_a_slash(serve):
+    app = MagentoSandbox()
+    app.seed({"products": [{"sku": "BOLT/M3", "quantity": 7}, {"sku": "KIT", "type": "bundle"}]})
+    url = serve(app).url
+    client = MagentoClient(MagentoSandbox.client_settings(url))
+    place(url, ("BOLT/M3", 2))
+    assert client.salable_quantity("BOLT/M3") == 5
+    with pytest.raises(TargetError, match="Source Items"):
+        client.salable_quantity("KIT")
 
 
 def test_configurable_and_bundle_reserve_their_simple_products(shop):

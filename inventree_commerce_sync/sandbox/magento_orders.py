@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from .magento import MagentoSandbox
 
 STOCK_ID = 1
+SKU = r"(?P<sku>(?:[^/%]|%[0-9A-Fa-f]{2})+)"  # one percent-encoded path segment, as in magento.py
 STOCK_TYPES = ("simple", "virtual", "downloadable", "giftcard")
 NO_ENTITY = "The entity that was requested doesn't exist. Verify the entity and try again."
 NO_SHIPMENT = "Shipment Document Validation Error(s):\n%1"
@@ -88,7 +89,7 @@ class SalesOrders:
         route("POST", r"/order/(?P<id>\d+)/ship", "order.ship", self._ship_route, "Magento_Sales::ship")
         route("GET", "/shipments", "shipments.list", self._list_shipments, "Magento_Sales::shipment")
         if msi:
-            route("GET", r"/inventory/get-product-salable-quantity/(?P<sku>[^/]+)/(?P<stock>\d+)",
+            route("GET", rf"/inventory/get-product-salable-quantity/{SKU}/(?P<stock>\d+)",
                   "salable-qty.get", self._salable_route, "Magento_InventoryApi::stock")
 
     def clear(self) -> None:
@@ -417,6 +418,8 @@ class SalesOrders:
         check_known_fields(body, SHIP_FIELDS, "Magento\\Sales\\Api\\ShipOrderInterface")
         requested: dict[int, Decimal] = {}
         for item in body.get("items") or []:
+            if not isinstance(item, dict):
+                raise MagentoError(400, "Invalid request body.")
             check_known_fields(item, SHIP_ITEM_FIELDS, "Magento\\Sales\\Model\\Order\\Shipment\\ItemCreation")
             if "order_item_id" not in item or "qty" not in item:
                 raise MagentoError(400, '"%fieldName" is required. Enter and try again.',
@@ -424,6 +427,8 @@ class SalesOrders:
             requested[int(item["order_item_id"])] = requested.get(int(item["order_item_id"]), ZERO) + _qty(item["qty"])
         tracks = []
         for track in body.get("tracks") or []:
+            if not isinstance(track, dict):
+                raise MagentoError(400, "Invalid request body.")
             check_known_fields(track, TRACK_FIELDS, "Magento\\Sales\\Model\\Order\\Shipment\\TrackCreation")
             missing = [f for f in TRACK_FIELDS if not str(track.get(f) or "").strip()]
             if missing:
