@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -24,7 +24,7 @@ CATALOGUE = {"products": [
     {"sku": "SHIRT-M", "type": "variation", "parent": "SHIRT", "quantity": 10},
     {"sku": "KIT", "type": "bundle"},
 ]}
-EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class MagentoClient(MagentoOrders, MagentoTarget):
@@ -137,7 +137,7 @@ def test_times_are_utc_text_and_the_filter_is_sent_in_utc(shop):
     app.reset_counters()
     orders = read_all(client, since)
     assert [o.id for o in orders] == ["2"]
-    assert orders[0].modified == datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+    assert orders[0].modified == datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     sent = next(r for r in app.requests if r.route == "orders.list")
     assert sent.arg("searchCriteria[filterGroups][0][filters][0][value]") == "2026-12-01 11:00:00"
     assert sent.arg("searchCriteria[filterGroups][0][filters][0][conditionType]") == "gteq"
@@ -200,6 +200,23 @@ def test_orders_awaiting_payment_hold_stock_and_are_open(shop, placed, status):
     (read,) = read_all(client)
     assert (read.state, read.status) == (OPEN, status)
     assert salable(url)["BOLT"] == before - 2
+
+
+def test_an_invoiced_order_cannot_be_cancelled_and_a_shipped_uninvoiced_one_can(shop):
+    app, client, url = shop
+    paid = place(url, ("BOLT", 2), state="processing")
+    token = {"Authorization": f"Bearer {MagentoSandbox.client_settings(url)['token']}"}
+    answer = requests.post(f"{url}/rest/default/V1/orders/{paid['entity_id']}/cancel", headers=token, timeout=5)
+    assert answer.json() is False
+    unpaid = place(url, ("NUT", 2))
+    admin(url, unpaid["entity_id"], "ship")
+    answer = requests.post(f"{url}/rest/default/V1/orders/{unpaid['entity_id']}/cancel", headers=token, timeout=5)
+    assert answer.json() is True
+    read = {o.id: o for o in read_all(client)}
+    assert read[str(paid["entity_id"])].state == OPEN
+    cancelled = read[str(unpaid["entity_id"])]
+    assert (cancelled.state, cancelled.lines[0].unshipped) == (CANCELLED, 0)
+    assert app.stock()["NUT"] == 38 and salable(url)["NUT"] == 38  # shipped goods stay gone
 
 
 def test_a_closed_order_is_cancelled(shop):

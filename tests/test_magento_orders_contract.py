@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -60,7 +60,7 @@ def exchanges():
             requests.post(f"{url}/__sandbox__/orders", json={"lines": lines}, timeout=5).raise_for_status()
         client = Client(MagentoSandbox.client_settings(url))
         client.page_size = 2
-        orders = list(client.read_orders(datetime(2020, 1, 1, tzinfo=timezone.utc)))
+        orders = list(client.read_orders(datetime(2020, 1, 1, tzinfo=UTC)))
         for order in orders[:3]:
             client.ship(order, None, f"TRACK-{order.id}", reference=f"SO-{order.id}")
         client.read_order(orders[0].id)

@@ -35,6 +35,7 @@ from typing import Any
 from .app import Request, Response, SandboxApp
 from .faults import PARTIAL
 from .magento_orders import SalesOrders
+from .magento_sales_api import SalesApi
 from .magento_webapi import REQUIRED, WRONG_TYPE, MagentoError, check_known_fields, parse_criteria, search, split_folded
 
 TOKEN = "sandbox-magento-admin-token"
@@ -95,9 +96,10 @@ class MagentoSandbox(SandboxApp):
             self._route("GET", "/inventory/sources/(?P<code>[^/]+)", "sources.get", self._get_source,
                         "Magento_InventoryApi::source")
         self.sales = SalesOrders(self, msi=msi)  # orders, shipments, reservations (magento_orders)
+        self.sales_api = SalesApi(self, self.sales)  # their routes and control calls
 
     def _control(self, request: Request) -> Response:
-        return self.sales.control(request, request.path[len("/__sandbox__/"):]) or super()._control(request)
+        return self.sales_api.control(request, request.path[len("/__sandbox__/"):]) or super()._control(request)
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, Any]:

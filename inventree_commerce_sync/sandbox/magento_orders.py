@@ -1,9 +1,5 @@
-"""Sales orders in the Magento sandbox, and what they do to its stock.
-
-Admin REST routes (under the store prefix): ``GET /V1/orders`` (searchCriteria, sortOrders),
-``GET /V1/orders/{id}``, ``POST /V1/orders/{id}/cancel|hold|unhold``,
-``POST /V1/order/{orderId}/ship``, ``GET /V1/shipments`` and, with MSI,
-``GET /V1/inventory/get-product-salable-quantity/{sku}/{stockId}``.
+"""Sales orders in the Magento sandbox, and what they do to its stock (the routes and
+control calls over them are in ``magento_sales_api``).
 
 Stock behaviour, as Magento's modules have it:
 
@@ -24,35 +20,25 @@ the selection quantity times the bundle's. Bundles ship together: the bundle ite
 shipment names, its children follow. Times are UTC text without an offset
 ("2026-12-01 19:12:14"), as Magento prints its timestamp columns.
 
-State rules: ``canCancel`` (not holded, payment review, complete, closed or cancelled, and
-something left that is neither invoiced nor shipped), ``canHold``, ``canUnhold``,
+State rules: ``canCancel`` (not holded, complete, closed or cancelled, and not everything
+invoiced; what is neither invoiced nor shipped is cancelled), ``canHold``, ``canUnhold``,
 ``canShip`` (not holded, payment review or cancelled, something left to ship); shipping
 everything of an invoiced order completes it, of an uninvoiced one leaves it processing.
-
-Control calls (``/__sandbox__/``): ``POST orders`` places an order as a customer would
-(``{"lines": [{"sku", "qty", "selections": [{"sku", "qty"}]}], "customer": {...},
-"state": "new|pending_payment|processing|payment_review", "at": "YYYY-MM-DD HH:MM:SS"}``;
-"processing" means paid and invoiced); ``POST orders/{id}/{action}`` with action hold,
-unhold, cancel, invoice, ship (``{"items": {item_id: qty}, "track": "..."}``), refund
-(``{"items": {item_id: qty}}``) or touch, as the shop's admin would (each takes ``at``);
-``GET salable`` (SKU -> salable quantity) and ``GET reservations``.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .app import Request, Response
-from .magento_webapi import MagentoError, check_known_fields, search
+from .magento_webapi import MagentoError
 
 if TYPE_CHECKING:
     from .magento import MagentoSandbox
 
 STOCK_ID = 1
-SKU = r"(?P<sku>(?:[^/%]|%[0-9A-Fa-f]{2})+)"  # one percent-encoded path segment, as in magento.py
 STOCK_TYPES = ("simple", "virtual", "downloadable", "giftcard")
 NO_ENTITY = "The entity that was requested doesn't exist. Verify the entity and try again."
 NO_SHIPMENT = "Shipment Document Validation Error(s):\n%1"
@@ -60,14 +46,11 @@ STATUS_OF = {"new": "pending", "pending_payment": "pending_payment", "processing
              "payment_review": "payment_review", "holded": "holded", "complete": "complete",
              "closed": "closed", "canceled": "canceled"}
 PLACED_STATES = ("new", "pending_payment", "processing", "payment_review")
-SHIP_ITEM_FIELDS = ("order_item_id", "qty")
-TRACK_FIELDS = ("track_number", "title", "carrier_code")
-SHIP_FIELDS = ("items", "notify", "appendComment", "comment", "tracks", "packages", "arguments")
 ZERO = Decimal(0)
 
 
 def now_text() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class SalesOrders:
@@ -80,17 +63,6 @@ class SalesOrders:
         self.shipments: dict[int, dict[str, Any]] = {}
         self.reservations: list[dict[str, Any]] = []
         self._next_item = 1
-        route = shop._route
-        route("GET", "/orders", "orders.list", self._list, "Magento_Sales::actions_view")
-        route("GET", r"/orders/(?P<id>\d+)", "orders.get", self._get, "Magento_Sales::actions_view")
-        route("POST", r"/orders/(?P<id>\d+)/cancel", "orders.cancel", self._cancel_route, "Magento_Sales::cancel")
-        route("POST", r"/orders/(?P<id>\d+)/hold", "orders.hold", self._hold_route, "Magento_Sales::hold")
-        route("POST", r"/orders/(?P<id>\d+)/unhold", "orders.unhold", self._unhold_route, "Magento_Sales::unhold")
-        route("POST", r"/order/(?P<id>\d+)/ship", "order.ship", self._ship_route, "Magento_Sales::ship")
-        route("GET", "/shipments", "shipments.list", self._list_shipments, "Magento_Sales::shipment")
-        if msi:
-            route("GET", rf"/inventory/get-product-salable-quantity/{SKU}/(?P<stock>\d+)",
-                  "salable-qty.get", self._salable_route, "Magento_InventoryApi::stock")
 
     def clear(self) -> None:
         self.orders.clear()
@@ -186,12 +158,12 @@ class SalesOrders:
         product = self.shop._product(str(line["sku"]))
         if product is None:
             raise MagentoError(404, 'The Product with the "%1" SKU doesn\'t exist.', [str(line["sku"])])
-        qty = _qty(line.get("qty", 1))
+        qty = positive_quantity(line.get("qty", 1))
         if product["type_id"] == "bundle":
             selections = line.get("selections")
             if not isinstance(selections, list) or not selections:
                 raise MagentoError(400, "Please specify product option(s).")
-            children = [(self.shop._product(str(s.get("sku"))), _qty(s.get("qty", 1))) for s in selections]
+            children = [(self.shop._product(str(s.get("sku"))), positive_quantity(s.get("qty", 1))) for s in selections]
             if any(child is None or child["type_id"] not in STOCK_TYPES for child, _ in children):
                 raise MagentoError(400, "The bundle selection is not a simple product.")
             sku = "-".join([product["sku"], *(child["sku"] for child, _ in children if child)])
@@ -255,11 +227,15 @@ class SalesOrders:
         order["state"], order["status"] = state, STATUS_OF[state]
 
     def can_cancel(self, order: dict[str, Any]) -> bool:
-        if order["state"] in ("holded", "payment_review", "complete", "closed", "canceled"):
+        """Order::canCancel: not holded, cancelled, complete or closed, and not all invoiced."""
+        if order["state"] in ("holded", "complete", "closed", "canceled"):
             return False
-        return any(_to_cancel(i) > 0 for i in order["items"])
+        return any(_to_invoice(i) > 0 for i in order["items"])
 
     def cancel(self, order: dict[str, Any], at: str | None = None) -> bool:
+        """Order::registerCancellation: what is neither invoiced nor shipped is cancelled.
+        (Invoices here are whole, so the states Magento keeps for a partly invoiced order
+        do not arise.)"""
         if not self.can_cancel(order):
             return False
         for item in order["items"]:
@@ -391,113 +367,6 @@ class SalesOrders:
         elif order["state"] == "new" and invoiced:
             self._set_state(order, "processing")
 
-    # -- REST handlers ------------------------------------------------------------------
-
-    def _list(self, request: Request) -> Response:
-        return search([_public(o) for o in self.orders.values()], request, dict)
-
-    def _get(self, request: Request) -> Response:
-        return Response(200, _public(self.order(request.params["id"])))
-
-    def _cancel_route(self, request: Request) -> Response:
-        return Response(200, self.cancel(self.order(request.params["id"])))
-
-    def _hold_route(self, request: Request) -> Response:
-        self.hold(self.order(request.params["id"]))
-        return Response(200, True)
-
-    def _unhold_route(self, request: Request) -> Response:
-        self.unhold(self.order(request.params["id"]))
-        return Response(200, True)
-
-    def _ship_route(self, request: Request) -> Response:
-        order = self.order(request.params["id"])
-        body = request.json() or {}
-        if not isinstance(body, dict):
-            raise MagentoError(400, "Invalid request body.")
-        check_known_fields(body, SHIP_FIELDS, "Magento\\Sales\\Api\\ShipOrderInterface")
-        requested: dict[int, Decimal] = {}
-        for item in body.get("items") or []:
-            if not isinstance(item, dict):
-                raise MagentoError(400, "Invalid request body.")
-            check_known_fields(item, SHIP_ITEM_FIELDS, "Magento\\Sales\\Model\\Order\\Shipment\\ItemCreation")
-            if "order_item_id" not in item or "qty" not in item:
-                raise MagentoError(400, '"%fieldName" is required. Enter and try again.',
-                                   {"fieldName": "order_item_id" if "order_item_id" not in item else "qty"})
-            requested[int(item["order_item_id"])] = requested.get(int(item["order_item_id"]), ZERO) + _qty(item["qty"])
-        tracks = []
-        for track in body.get("tracks") or []:
-            if not isinstance(track, dict):
-                raise MagentoError(400, "Invalid request body.")
-            check_known_fields(track, TRACK_FIELDS, "Magento\\Sales\\Model\\Order\\Shipment\\TrackCreation")
-            missing = [f for f in TRACK_FIELDS if not str(track.get(f) or "").strip()]
-            if missing:
-                raise MagentoError(400, '"%fieldName" is required. Enter and try again.', {"fieldName": missing[0]})
-            tracks.append({f: str(track[f]) for f in TRACK_FIELDS})
-        comment = body.get("comment") or {}
-        text = str(comment.get("comment") or "") if isinstance(comment, dict) else ""
-        return Response(200, self.ship(order, requested, tracks, text))
-
-    def _list_shipments(self, request: Request) -> Response:
-        return search(list(self.shipments.values()), request, dict)
-
-    def _salable_route(self, request: Request) -> Response:
-        product = self.shop._product(request.params["sku"])
-        if product is None:
-            raise MagentoError(404, 'The Product with the "%1" SKU doesn\'t exist.', [request.params["sku"]])
-        if product["type_id"] not in STOCK_TYPES:
-            raise MagentoError(400, "Can't check requested quantity for products without Source Items support.")
-        if request.params["stock"] != str(STOCK_ID):
-            raise MagentoError(404, 'Stock with id "%value" does not exist.', {"value": request.params["stock"]})
-        return Response(200, self.salable(product["sku"]))
-
-    # -- control calls ------------------------------------------------------------------
-
-    def control(self, request: Request, action: str) -> Response | None:
-        """The sandbox's own calls for orders; None when ``action`` is not one of them."""
-        try:
-            with self.shop.lock:
-                return self._control(request, action)
-        except MagentoError as exc:
-            return Response(exc.status, exc.body)
-
-    def _control(self, request: Request, action: str) -> Response | None:
-        parts = action.split("/")
-        if request.method == "GET" and action == "salable":
-            return Response(200, {sku: str(self.salable(sku)) for sku, p in self.shop.products.items()
-                                  if p["type_id"] in STOCK_TYPES})
-        if request.method == "GET" and action == "reservations":
-            return Response(200, self.reservations)
-        if request.method == "POST" and action == "orders":
-            return Response(200, _public(self.place(request.json() or {})))
-        if request.method != "POST" or len(parts) != 3 or parts[0] != "orders":
-            return None
-        order = self.order(parts[1])
-        body = request.json() or {}
-        at = body.get("at")
-        if parts[2] == "hold":
-            self.hold(order, at)
-        elif parts[2] == "unhold":
-            self.unhold(order, at)
-        elif parts[2] == "cancel":
-            if not self.cancel(order, at):
-                raise MagentoError(400, "You cannot cancel this order.")
-        elif parts[2] == "invoice":
-            self.invoice(order, at)
-        elif parts[2] == "touch":
-            self.touch(order, at)
-        elif parts[2] in ("ship", "refund"):
-            quantities = {int(k): _qty(v) for k, v in (body.get("items") or {}).items()}
-            if parts[2] == "refund":
-                self.refund(order, quantities, at)
-            else:
-                track = [{"track_number": str(body["track"]), "title": "Carrier", "carrier_code": "custom"}] \
-                    if body.get("track") else []
-                self.ship(order, quantities, track, at=at)
-        else:
-            return None
-        return Response(200, _public(order))
-
 
 def _time(value: Any) -> str:
     """A control call's ``at`` (Magento's UTC text), or now."""
@@ -510,7 +379,7 @@ def _time(value: Any) -> str:
                            [str(value)]) from None
 
 
-def _qty(value: Any) -> Decimal:
+def positive_quantity(value: Any) -> Decimal:
     try:
         quantity = Decimal(str(value))
     except ArithmeticError:
@@ -524,12 +393,15 @@ def _to_ship(item: dict[str, Any]) -> Decimal:
     return max(item["qty_ordered"] - item["qty_shipped"] - item["qty_refunded"] - item["qty_canceled"], ZERO)
 
 
+def _to_invoice(item: dict[str, Any]) -> Decimal:
+    return max(item["qty_ordered"] - item["qty_invoiced"] - item["qty_canceled"], ZERO)
+
+
 def _to_cancel(item: dict[str, Any]) -> Decimal:
-    to_invoice = item["qty_ordered"] - item["qty_invoiced"] - item["qty_canceled"]
-    return max(min(to_invoice, _to_ship(item)), ZERO)
+    return min(_to_invoice(item), _to_ship(item))
 
 
-def _public(order: dict[str, Any]) -> dict[str, Any]:
+def as_printed(order: dict[str, Any]) -> dict[str, Any]:
     """An order as the REST API prints it (a copy: later changes do not leak into answers)."""
     return json.loads(json.dumps(_without_internal(order), default=_plain))
 

@@ -34,15 +34,16 @@ import math
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..core.errors import AmbiguousFailure, AuthenticationError, InputError, ProtocolError, TargetError
+from ..core.http import TargetSession
 from ..core.orders import CANCELLED, OPEN, SHIPPED, Customer, Order, OrderLine, OrderSource, parse_quantity, parse_time
 from ..core.redact import get_logger, redact
 
@@ -73,12 +74,20 @@ class MagentoOrders(OrderSource):
     page_size = 100
     carrier_code = "custom"  # Magento's carrier for a tracking number of any carrier
 
+    # Provided by the stock client this is mixed into.
+    name: ClassVar[str]
+    base: str
+    session: TargetSession
+    if TYPE_CHECKING:
+        def _call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+                  json: Any = None) -> Any: ...
+
     # -- reading -----------------------------------------------------------------------
 
     def read_orders(self, since: datetime) -> Iterator[Order]:
         if since.tzinfo is None:
             raise ValueError("since must be an aware datetime")
-        start = since.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        start = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         yielded: dict[str, str] = {}  # entity_id -> updated_at already yielded in this read
         for _ in range(MAX_PASSES):
             shifted = False
@@ -353,8 +362,8 @@ def shipment_items(raw: Mapping[str, Any], lines: Mapping[str, object] | None) -
 def customer_of(raw: Mapping[str, Any]) -> Customer:
     """The buyer: the order's customer fields, the address from the shipping assignment
     (else the billing address)."""
-    billing = raw.get("billing_address") if isinstance(raw.get("billing_address"), dict) else {}
-    address = billing
+    billing: Mapping[str, Any] = raw["billing_address"] if isinstance(raw.get("billing_address"), dict) else {}
+    address: Mapping[str, Any] = billing
     for assignment in (raw.get("extension_attributes") or {}).get("shipping_assignments") or ():
         shipping = ((assignment or {}).get("shipping") or {}).get("address")
         if isinstance(shipping, dict):
