@@ -159,6 +159,18 @@ def test_configurable_counts_once_by_the_childs_sku_and_bundle_by_its_children(s
     assert order.number == placed["increment_id"] and order.state == OPEN and order.status == "pending"
 
 
+def test_the_customer_has_the_billing_company_and_the_shipping_address(shop):
+    _, client, url = shop
+    place(url, ("BOLT", 1), customer={"name": "Ada Lovelace", "email": "ada@example.com", "company": "Engines Ltd",
+                                      "city": "London", "shipping": {"name": "Charles Babbage", "company": "Depot",
+                                                                     "street": "5 Dock Rd", "city": "Leeds",
+                                                                     "postcode": "LS1", "country": "GB"}})
+    (order,) = read_all(client)
+    customer = order.customer
+    assert (customer.name, customer.email, customer.company) == ("Ada Lovelace", "ada@example.com", "Engines Ltd")
+    assert (customer.line1, customer.city, customer.postcode, customer.country) == ("5 Dock Rd", "Leeds", "LS1", "GB")
+
+
 def test_shipped_cancelled_and_refunded_quantities_decide_what_is_open(shop):
     _, client, url = shop
     order = place(url, ("BOLT", 5), ("NUT", 4), state="processing")

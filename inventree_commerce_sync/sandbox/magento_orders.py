@@ -135,13 +135,8 @@ class SalesOrders:
             "total_invoiced": total if invoiced else ZERO,
             "total_qty_ordered": sum((i["qty_ordered"] for i in order["items"] if "parent_item_id" not in i), ZERO),
             "total_item_count": len([i for i in order["items"] if "parent_item_id" not in i]),
-            "billing_address": {
-                "address_type": "billing", "entity_id": entity_id, "parent_id": entity_id,
-                "firstname": first, "lastname": last or "Customer", "email": str(customer.get("email") or ""),
-                "company": str(customer.get("company") or ""), "street": [str(customer.get("street") or "1 Main St")],
-                "city": str(customer.get("city") or "Berlin"), "postcode": str(customer.get("postcode") or "10115"),
-                "country_id": str(customer.get("country") or "DE"), "telephone": str(customer.get("phone") or "0"),
-            },
+            "billing_address": _address("billing", 2 * entity_id - 1, entity_id, customer),
+            "_shipping_address": _address("shipping", 2 * entity_id, entity_id, customer.get("shipping") or customer),
             "status_histories": [],
         })
         for sku, quantity in wanted.items():
@@ -401,9 +396,29 @@ def _to_cancel(item: dict[str, Any]) -> Decimal:
     return min(_to_invoice(item), _to_ship(item))
 
 
+def _address(kind: str, entity_id: int, order_id: int, person: dict[str, Any]) -> dict[str, Any]:
+    first, _, last = str(person.get("name") or "Sandbox Customer").partition(" ")
+    return {
+        "address_type": kind, "entity_id": entity_id, "parent_id": order_id, "firstname": first,
+        "lastname": last or "Customer", "email": str(person.get("email") or ""),
+        "company": str(person.get("company") or ""), "street": [str(person.get("street") or "1 Main St")],
+        "city": str(person.get("city") or "Berlin"), "postcode": str(person.get("postcode") or "10115"),
+        "country_id": str(person.get("country") or "DE"), "telephone": str(person.get("phone") or "0"),
+    }
+
+
 def as_printed(order: dict[str, Any]) -> dict[str, Any]:
-    """An order as the REST API prints it (a copy: later changes do not leak into answers)."""
-    return json.loads(json.dumps(_without_internal(order), default=_plain))
+    """An order as the REST API prints it (a copy: later changes do not leak into answers),
+    with its shipping assignment (the shipping address and the items) as an extension."""
+    printed = json.loads(json.dumps(_without_internal(order), default=_plain))
+    if "_shipping_address" in order:
+        address = json.loads(json.dumps(order["_shipping_address"]))
+        printed["extension_attributes"] = {"shipping_assignments": [{
+            "shipping": {"address": address, "method": "flatrate_flatrate",
+                         "total": {"shipping_amount": 0, "base_shipping_amount": 0}},
+            "items": printed["items"],
+        }]}
+    return printed
 
 
 def _without_internal(value: Any) -> Any:

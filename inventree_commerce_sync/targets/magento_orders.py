@@ -360,8 +360,8 @@ def shipment_items(raw: Mapping[str, Any], lines: Mapping[str, object] | None) -
 
 
 def customer_of(raw: Mapping[str, Any]) -> Customer:
-    """The buyer: the order's customer fields, the address from the shipping assignment
-    (else the billing address)."""
+    """The buyer: the order's customer fields and the billing company; the address (where
+    the goods go) from the shipping assignment, else the billing address."""
     billing: Mapping[str, Any] = raw["billing_address"] if isinstance(raw.get("billing_address"), dict) else {}
     address: Mapping[str, Any] = billing
     for assignment in (raw.get("extension_attributes") or {}).get("shipping_assignments") or ():
@@ -376,7 +376,7 @@ def customer_of(raw: Mapping[str, Any]) -> Customer:
     return Customer(
         name=" ".join(str(part) for part in (first, last) if part).strip(),
         email=str(raw.get("customer_email") or billing.get("email") or ""),
-        company=str(address.get("company") or billing.get("company") or ""),
+        company=str(billing.get("company") or address.get("company") or ""),
         phone=str(address.get("telephone") or ""),
         line1=str(street[0]) if street else "", line2=", ".join(str(s) for s in street[1:]),
         postcode=str(address.get("postcode") or ""), city=str(address.get("city") or ""),
