@@ -55,7 +55,7 @@ class SalesApi:
     # -- REST handlers ------------------------------------------------------------------
 
     def _list(self, request: Request) -> Response:
-        return search([as_printed(o) for o in self.sales.orders.values()], request, dict)
+        return search(list(self.sales.orders.values()), request, as_printed)  # prints only the page
 
     def _get(self, request: Request) -> Response:
         return Response(200, as_printed(self.sales.order(request.params["id"])))
