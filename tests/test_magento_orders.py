@@ -304,13 +304,23 @@ def test_ship_sends_lines_and_tracking_once(shop):
     assert first.created and not again.created and first.id == again.id
     assert app.count("order.ship") == 1 and app.stock()["BOLT"] == 48
     shipment = app.sales.shipments[int(first.id)]
-    assert shipment["tracks"][0]["track_number"] == "1Z999"
+    assert shipment["tracks"][0]["track_number"] == "1Z999" and shipment["tracks"][0]["carrier_code"] == "custom"
     assert [(i["sku"], i["qty"]) for i in shipment["items"]] == [("BOLT", 2)]
     rest = client.ship(order["entity_id"], None, "1Z998", reference="SO-7/2")
     assert rest.quantities == {read.lines[0].line_id: 3, read.lines[1].line_id: 2}
     assert client.ship(order["entity_id"], None, "1Z997", reference="SO-7/3") == \
         type(rest)(None, False, {})
     assert app.count("order.ship") == 2
+
+
+def test_ship_names_magentos_own_carriers_by_code_and_others_by_title(shop):
+    app, client, url = shop
+    first, second = place(url, ("BOLT", 1)), place(url, ("BOLT", 1))
+    client.ship(first["entity_id"], None, "1Z1", carrier="UPS", reference="A")
+    client.ship(second["entity_id"], None, "JJD1", carrier="Parcelforce", reference="B")
+    tracks = [s["tracks"][0] for s in app.sales.shipments.values()]
+    assert [(t["carrier_code"], t["title"]) for t in tracks] == [("ups", "United Parcel Service"),
+                                                                 ("custom", "Parcelforce")]
 
 
 def test_a_lost_answer_is_looked_up_and_never_ships_twice(shop):

@@ -11,7 +11,10 @@ repeat one order and skip another), ``page_size`` per page. The number of pages 
 from ``total_count``: Magento answers a page past the end with the last page again. Page
 numbers shift when an order already read is modified during the read (it moves to the end,
 and the rest move up one place); that shows as an order seen twice, and then the range is
-read once more so that the order that moved onto an already-read page is not lost.
+read once more so that the order that moved onto an already-read page is not lost (the
+orders found then come after newer ones; the cursor does not mind). An order deleted
+during a read shifts pages too and shows nothing: the cursor's overlap and the order
+audit read those again.
 
 Magento prints ``created_at``/``updated_at`` in UTC without an offset (its timestamp
 columns), and compares the filter value with them as such.
@@ -56,6 +59,9 @@ MAX_PASSES = 2  # the read, and one more when page numbers shifted under it
 SHIP_ATTEMPTS = 2  # POSTs of one shipment whose answers were lost, before giving up
 SHIP_SETTLE_SECONDS = 1.0  # after a lost answer, before looking the shipment up
 ZERO = Decimal(0)
+# Magento's offline-shipping carriers with tracking (their codes and default titles).
+CARRIERS = {"ups": "United Parcel Service", "usps": "United States Postal Service", "fedex": "Federal Express",
+            "dhl": "DHL"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,6 @@ class MagentoOrders(OrderSource):
     """Order reading and shipments for the Magento client (see the module docstring)."""
 
     page_size = 100
-    carrier_code = "custom"  # Magento's carrier for a tracking number of any carrier
 
     # Provided by the stock client this is mixed into.
     name: ClassVar[str]
@@ -171,9 +176,13 @@ class MagentoOrders(OrderSource):
     # -- shipments ---------------------------------------------------------------------
 
     def ship(self, order: Order | str, lines: Mapping[str, object] | None = None, tracking: str = "", *,
-             title: str = "", reference: str = "") -> Shipment:
+             carrier: str = "", reference: str = "", notify: bool = False) -> Shipment:
         """Ship ``lines`` (line id -> quantity; None: every open line in full) of an order,
         with a tracking number, exactly once.
+
+        ``carrier`` is a Magento carrier code (ups, usps, fedex, dhl) or any carrier's name
+        (then sent as the "custom" carrier with that title); ``notify`` has Magento email
+        the shipment to the customer.
 
         ``reference`` names the shipment on our side (e.g. the InvenTree shipment); it goes
         into the shipment's comment and is what a repeated call finds: a shipment with it
@@ -194,13 +203,11 @@ class MagentoOrders(OrderSource):
             items, quantities = shipment_items(raw, lines)
             if not items:
                 return Shipment(None, False, {})
-            body: dict[str, Any] = {"items": items, "notify": False}
+            body: dict[str, Any] = {"items": items, "notify": bool(notify)}
             if tracking:
-                body["tracks"] = [{"track_number": tracking, "title": title or "Tracking number",
-                                   "carrier_code": self.carrier_code}]
-            if marker:
+                body["tracks"] = [track(tracking, carrier)]
+            if marker:  # kept on the shipment whatever appendComment says (it only mails it)
                 body["comment"] = {"comment": marker, "is_visible_on_front": 0}
-                body["appendComment"] = True
             try:
                 answer = self._post_once(f"/order/{order_id}/ship", body)
             except AmbiguousFailure as exc:
@@ -263,6 +270,15 @@ class MagentoOrders(OrderSource):
 
 
 # -- pure helpers --------------------------------------------------------------------------------
+
+def track(number: str, carrier: str = "") -> dict[str, str]:
+    """A shipment track: Magento's own carrier code when ``carrier`` is one, else the
+    "custom" carrier titled with the carrier's name."""
+    code = carrier.strip().lower()
+    if code in CARRIERS:
+        return {"track_number": number, "title": CARRIERS[code], "carrier_code": code}
+    return {"track_number": number, "title": carrier.strip() or "Tracking number", "carrier_code": "custom"}
+
 
 def order_criteria(start: str, page_size: int, page: int) -> dict[str, Any]:
     """searchCriteria of the order list: modified at or after ``start``, oldest first."""
