@@ -99,6 +99,20 @@ def test_a_thousand_orders_in_ceil_of_thousand_by_page_size_list_requests(shop):
     assert app.count("orders.list") == math.ceil(1000 / client.page_size)
 
 
+def test_page_size_is_kept_within_the_stores_input_limits(serve):
+    app = MagentoSandbox(input_limit=50, max_page_size=40)
+    app.seed({"products": [{"sku": "BOLT", "quantity": 1000}]})
+    url = serve(app).url
+    client = MagentoClient(MagentoSandbox.client_settings(url))
+    client.page_size = 500  # above Magento's default maximum of 300, and above this store's 40
+    for _ in range(90):
+        place(url, ("BOLT", 1))
+    assert len(read_all(client)) == 90
+    sizes = [r.arg("searchCriteria[pageSize]") for r in app.requests if r.route == "orders.list"]
+    assert sizes == ["300", "40", "40", "40"] and client.page_size == 40
+    assert len(read_all(client)) == 90 and app.count("orders.list") == 4 + 3
+
+
 def test_a_page_past_the_end_is_never_asked_for(shop):
     """Magento answers the last page again for one past it: the loop stops by total_count."""
     app, client, url = shop

@@ -20,7 +20,8 @@ Behaviour copied from Magento, quirks included:
   parameters); 401 for a bad token, 404 for a missing product.
 - The product list carries no ``stock_item`` (magento/magento2#36533) unless
   ``list_stock_items`` is set; ``GET /V1/products/{sku}`` always does.
-- ``input_limit``: the web API input limits a store can enable (at most N items per array).
+- ``input_limit``: the web API input limits a store can enable (at most N items per array,
+  and at most ``max_page_size`` orders per page, 300 unless set).
 
 Fault "partial": Magento saves source items all or nothing, so a partial failure is the
 400 "Validation Failed" answer for the whole call, with nothing stored.
@@ -64,7 +65,8 @@ class MagentoSandbox(SandboxApp):
     name = "magento"
 
     def __init__(self, *, token: str = TOKEN, source_code: str = "default", stores: tuple[str, ...] = ("default",),
-                 list_stock_items: bool = False, input_limit: int | None = None, msi: bool = True,
+                 list_stock_items: bool = False, input_limit: int | None = None, max_page_size: int = 300,
+                 msi: bool = True,
                  denied_resources: tuple[str, ...] = (), seed: int = 0):
         super().__init__(seed=seed)
         self.token = token
@@ -72,6 +74,7 @@ class MagentoSandbox(SandboxApp):
         self.stores = set(stores) | {"all"}
         self.list_stock_items = list_stock_items
         self.input_limit = input_limit
+        self.max_page_size = max_page_size
         self.denied_resources = set(denied_resources)
         self.products: dict[str, dict[str, Any]] = {}
         self._folded: dict[str, str] = {}

@@ -55,6 +55,9 @@ class SalesApi:
     # -- REST handlers ------------------------------------------------------------------
 
     def _list(self, request: Request) -> Response:
+        size = request.arg("searchCriteria[pageSize]")
+        if self.shop.input_limit is not None and size and size.isdigit() and int(size) > self.shop.max_page_size:
+            raise MagentoError(400, "Maximum SearchCriteria pageSize is %max", {"max": self.shop.max_page_size})
         return search(list(self.sales.orders.values()), request, as_printed)  # prints only the page
 
     def _get(self, request: Request) -> Response:

@@ -34,6 +34,7 @@ are cancelled.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -54,6 +55,10 @@ log = get_logger(__name__)
 
 STATES = {"new": OPEN, "pending_payment": OPEN, "processing": OPEN, "holded": OPEN, "payment_review": OPEN,
           "complete": SHIPPED, "canceled": CANCELLED, "closed": CANCELLED}
+# Magento's web API input limits (on by default since 2.4.7) refuse a larger pageSize with
+# "Maximum SearchCriteria pageSize is N" (N = 300 unless configured); a smaller N is adopted.
+MAX_PAGE_SIZE = 300
+_PAGE_LIMIT = re.compile(r"Maximum SearchCriteria pageSize is (\d+)")
 MAX_PAGES = 10_000  # a bound on one read, far above any shop's order count per read
 MAX_PASSES = 2  # the read, and one more when page numbers shifted under it
 SHIP_ATTEMPTS = 2  # POSTs of one shipment whose answers were lost, before giving up
@@ -113,10 +118,18 @@ class MagentoOrders(OrderSource):
                 return
 
     def _order_pages(self, start: str) -> Iterator[dict[str, Any]]:
-        size = max(1, int(self.page_size))
+        size = min(max(1, int(self.page_size)), MAX_PAGE_SIZE)
         page, pages = 1, 1
         while page <= pages and page <= MAX_PAGES:
-            body = self._call("GET", "/orders", params=order_criteria(start, size, page))
+            try:
+                body = self._call("GET", "/orders", params=order_criteria(start, size, page))
+            except TargetError as exc:
+                limit = _PAGE_LIMIT.search(str(exc))
+                if page == 1 and exc.status == 400 and limit and 0 < int(limit.group(1)) < size:
+                    log.info("%s: the store answers at most %s orders per page", self.name, limit.group(1))
+                    size = self.page_size = int(limit.group(1))
+                    continue
+                raise
             if not isinstance(body, dict) or not isinstance(body.get("items"), list) \
                     or not isinstance(body.get("total_count"), int):
                 raise ProtocolError(self.name, "GET /V1/orders did not answer a search result (items, total_count)")
