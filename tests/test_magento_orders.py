@@ -281,6 +281,13 @@ def test_salable_quantity_of_a_sku_with_a_slash(serve):
         client.salable_quantity("KIT")
 
 
+def test_an_out_of_stock_source_item_is_not_salable(shop):
+    app, client, url = shop
+    place(url, ("BOLT", 2))
+    app.source_items[("BOLT", "default")]["status"] = 0
+    assert client.salable_quantity("BOLT") == 0
+
+
 def test_configurable_and_bundle_reserve_their_simple_products(shop):
     _, _, url = shop
     place(url, ("SHIRT-S", 2), ({"sku": "KIT", "qty": 2, "selections": [{"sku": "BOLT", "qty": 3}]}, None))

@@ -72,10 +72,12 @@ class SalesOrders:
     # -- stock --------------------------------------------------------------------------
 
     def salable(self, sku: str) -> Decimal:
-        """Source quantity of the stock's source (0 when out of stock) plus reservations."""
+        """As GetProductSalableQty: 0 when the stock's source item is missing or out of
+        stock, else its quantity plus the reservations (minimum qty 0)."""
         item = self.shop.source_items.get((sku, self.shop.source_code))
-        on_hand = item["quantity"] if item and item["status"] == 1 else ZERO
-        return on_hand + sum((r["quantity"] for r in self.reservations if r["sku"] == sku), ZERO)
+        if item is None or item["status"] != 1:
+            return ZERO
+        return item["quantity"] + sum((r["quantity"] for r in self.reservations if r["sku"] == sku), ZERO)
 
     def _reserve(self, order: dict[str, Any], sku: str, quantity: Decimal, event: str) -> None:
         if quantity == 0:
