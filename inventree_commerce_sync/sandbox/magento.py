@@ -2,7 +2,8 @@
 
 Routes, under ``/rest/<store_code>/V1`` (or ``/rest/V1`` for the default store):
 products search and product by SKU, stock items (GET, and the legacy PUT), MSI source
-items (search and bulk save), a source by code, and store configs. Requests need
+items (search and bulk save), a source by code, and store configs; sales orders,
+shipments and the salable quantity in ``magento_orders``. Requests need
 ``Authorization: Bearer <token>``.
 
 Behaviour copied from Magento, quirks included:
@@ -19,7 +20,8 @@ Behaviour copied from Magento, quirks included:
   parameters); 401 for a bad token, 404 for a missing product.
 - The product list carries no ``stock_item`` (magento/magento2#36533) unless
   ``list_stock_items`` is set; ``GET /V1/products/{sku}`` always does.
-- ``input_limit``: the web API input limits a store can enable (at most N items per array).
+- ``input_limit``: the web API input limits a store can enable (at most N items per array,
+  and at most ``max_page_size`` orders per page, 300 unless set).
 
 Fault "partial": Magento saves source items all or nothing, so a partial failure is the
 400 "Validation Failed" answer for the whole call, with nothing stored.
@@ -33,6 +35,8 @@ from typing import Any
 
 from .app import Request, Response, SandboxApp
 from .faults import PARTIAL
+from .magento_orders import SalesOrders
+from .magento_sales_api import SalesApi
 from .magento_webapi import REQUIRED, WRONG_TYPE, MagentoError, check_known_fields, parse_criteria, search, split_folded
 
 TOKEN = "sandbox-magento-admin-token"
@@ -61,7 +65,8 @@ class MagentoSandbox(SandboxApp):
     name = "magento"
 
     def __init__(self, *, token: str = TOKEN, source_code: str = "default", stores: tuple[str, ...] = ("default",),
-                 list_stock_items: bool = False, input_limit: int | None = None, msi: bool = True,
+                 list_stock_items: bool = False, input_limit: int | None = None, max_page_size: int = 300,
+                 msi: bool = True,
                  denied_resources: tuple[str, ...] = (), seed: int = 0):
         super().__init__(seed=seed)
         self.token = token
@@ -69,6 +74,7 @@ class MagentoSandbox(SandboxApp):
         self.stores = set(stores) | {"all"}
         self.list_stock_items = list_stock_items
         self.input_limit = input_limit
+        self.max_page_size = max_page_size
         self.denied_resources = set(denied_resources)
         self.products: dict[str, dict[str, Any]] = {}
         self._folded: dict[str, str] = {}
@@ -92,6 +98,11 @@ class MagentoSandbox(SandboxApp):
                         "Magento_InventoryApi::source_item_save")
             self._route("GET", "/inventory/sources/(?P<code>[^/]+)", "sources.get", self._get_source,
                         "Magento_InventoryApi::source")
+        self.sales = SalesOrders(self, msi=msi)  # orders, shipments, reservations (magento_orders)
+        self.sales_api = SalesApi(self, self.sales)  # their routes and control calls
+
+    def _control(self, request: Request) -> Response:
+        return self.sales_api.control(request, request.path[len("/__sandbox__/"):]) or super()._control(request)
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, Any]:
@@ -114,6 +125,7 @@ class MagentoSandbox(SandboxApp):
         Every stock-keeping product gets its quantity in every source."""
         with self.lock:
             self.products.clear()
+            self.sales.clear()
             self._folded = {}
             self.stock_items.clear()
             self.source_items.clear()
