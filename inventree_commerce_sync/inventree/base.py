@@ -192,7 +192,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
             "key": f"commerce-sync-{self.TARGET}",
             "title": self.TITLE,
             "icon": "ti:refresh:outline",
-            "source": self.plugin_static_file("commerce_sync_panel.js:renderCommerceSyncPanel"),
+            "source": self.plugin_static_file("CommerceSyncPanel.js:renderPanel"),  # built from frontend/
             "context": {
                 "target": self.TITLE,
                 "status_url": self.api_url("status/"),

@@ -1,4 +1,7 @@
-"""The four InvenTree plugins (entry points in pyproject.toml), one per target."""
+"""The four InvenTree plugins (entry points in pyproject.toml), one per target.
+
+NAME is what InvenTree's Admin Center lists and TITLE what the panel and settings show: both
+are the same words the README uses. SLUG keys the stored settings, so it never changes."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ signals.connect()
 class MagentoSyncPlugin(CommerceSyncPlugin):
     """Pushes InvenTree stock levels to Magento 2 (MSI source items or legacy stock items)."""
 
-    NAME = "CommerceSyncMagento"
+    NAME = "Magento stock sync"
     SLUG = "commerce-sync-magento"
     TITLE = "Magento stock sync"
     DESCRIPTION = "Keeps Magento 2 stock quantities equal to InvenTree's stock"
@@ -22,7 +25,7 @@ class MagentoSyncPlugin(CommerceSyncPlugin):
 class WooCommerceSyncPlugin(CommerceSyncPlugin):
     """Pushes InvenTree stock levels to WooCommerce products and variations."""
 
-    NAME = "CommerceSyncWooCommerce"
+    NAME = "WooCommerce stock sync"
     SLUG = "commerce-sync-woocommerce"
     TITLE = "WooCommerce stock sync"
     DESCRIPTION = "Keeps WooCommerce stock quantities equal to InvenTree's stock"
@@ -33,7 +36,7 @@ class WooCommerceSyncPlugin(CommerceSyncPlugin):
 class ZohoSyncPlugin(CommerceSyncPlugin):
     """Pushes InvenTree stock levels to Zoho Inventory."""
 
-    NAME = "CommerceSyncZoho"
+    NAME = "Zoho Inventory stock sync"
     SLUG = "commerce-sync-zoho"
     TITLE = "Zoho Inventory stock sync"
     DESCRIPTION = "Keeps Zoho Inventory stock quantities equal to InvenTree's stock"
@@ -44,7 +47,7 @@ class ZohoSyncPlugin(CommerceSyncPlugin):
 class InvoiceNinjaSyncPlugin(CommerceSyncPlugin):
     """Pushes InvenTree stock levels to Invoice Ninja v5 products."""
 
-    NAME = "CommerceSyncInvoiceNinja"
+    NAME = "Invoice Ninja stock sync"
     SLUG = "commerce-sync-invoiceninja"
     TITLE = "Invoice Ninja stock sync"
     DESCRIPTION = "Keeps Invoice Ninja product stock quantities equal to InvenTree's stock"

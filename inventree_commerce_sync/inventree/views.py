@@ -1,13 +1,15 @@
 """The plugins' API endpoints (UrlsMixin), staff only.
 
 Under /plugin/<slug>/:
-  status/            GET  sync status rows (?part=<id> for one part, ?out_of_sync=1)
+  status/            GET  sync status rows (?part=<id> for one part, ?out_of_sync=1), with the
+                          settings that make the pushed number (quantity basis, safety buffer)
   status.csv         GET  every linked part not in sync, as CSV
   sync/              POST sync now: {"part": id} syncs that part at once and returns its
                           status; without a part, a full sync is offloaded to the worker
   check/             GET/POST test connection: what the credentials allow (writes nothing)
 
-No secret is ever part of an answer: rows hold no settings, and errors are redacted.
+Authentication is InvenTree's API's own (token, HTTP Basic, session with CSRF); staff only.
+No secret is ever part of an answer: rows hold no secret settings, and errors are redacted.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from rest_framework import permissions
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from ..core.errors import ConfigError, SyncError
@@ -29,8 +32,24 @@ class StaffOnly(permissions.BasePermission):
 
 
 class PluginView(APIView):
+    """Authenticated by DRF with InvenTree's own REST_FRAMEWORK classes (API token, HTTP Basic,
+    session with CSRF), as InvenTree's /api/ is; then staff only."""
+
     plugin = None  # set by as_view(plugin=...)
+    # Not OAuth2: its scopes are checked by InvenTree's model permissions, which these
+    # endpoints have none of, so a token scoped to reading parts could otherwise push stock.
+    authentication_classes = [cls for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES
+                              if "OAuth2" not in cls.__name__]
     permission_classes = [permissions.IsAuthenticated, StaffOnly]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        # InvenTree's AuthRequiredMiddleware lets only a session or an API token through to
+        # /plugin/ URLs and answers HTTP Basic with 401 before DRF sees it; a view marked
+        # auth_exempt is left to DRF, which still refuses anyone not authenticated.
+        view.auth_exempt = True
+        return view
 
 
 def _part_id(value) -> int | None:
@@ -51,10 +70,13 @@ class StatusView(PluginView):
         except ConfigError as exc:
             return Response({"error": redact(exc)}, status=400)
         state = sync.read_state(self.plugin)
+        settings = self.plugin.sync_settings()
         return Response({
             "target": self.plugin.TARGET,
             "enabled": self.plugin.sync_enabled(),
-            "dry_run": rows[0]["dry_run"] if rows else self.plugin.sync_settings().dry_run,
+            "dry_run": settings.dry_run,
+            "quantity_basis": settings.quantity,
+            "buffer": str(settings.buffer),
             "last_error": redact(state["last_error"]) if state.get("last_error") else None,
             "last_summary": state.get("last_summary"),
             "pending_parts": len(state.get("dirty") or ()),

@@ -3,8 +3,10 @@ test connection, the part panel; and reconciliation, duplicates and totals."""
 
 from __future__ import annotations
 
+import base64
 import os
 from decimal import Decimal
+from pathlib import Path
 from unittest import mock
 
 from django.contrib.auth import get_user_model
@@ -68,6 +70,40 @@ class StaffEndpointTests(InvenTreeAPITestCase):
         for path in ("status/", "status.csv", "check/"):
             self.assertEqual(client.get(self.base + path).status_code, 403, path)
         self.assertEqual(client.post(self.base + "sync/", {}).status_code, 403)
+
+    def test_scripts_authenticate_as_with_inventrees_api(self):
+        """API token and HTTP Basic, as InvenTree's own /api/ accepts them; staff only."""
+        from users.models import ApiToken
+
+        staff = get_user_model().objects.create_user(username="script", password="pw-script-1", is_staff=True)
+        clerk = get_user_model().objects.create_user(username="clerk2", password="pw-clerk-1")
+        token = ApiToken.objects.create(user=staff, name="sync script")
+        clerk_token = ApiToken.objects.create(user=clerk, name="clerk script")
+
+        def basic(user, password):
+            return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+        for header, expected in ((f"Token {token.key}", 200), (basic("script", "pw-script-1"), 200),
+                                 (f"Token {clerk_token.key}", 403), (basic("clerk2", "pw-clerk-1"), 403),
+                                 (basic("script", "wrong"), 401), ("Token not-a-token", 401)):
+            client = Client(enforce_csrf_checks=True)
+            for path in ("status/", "status.csv", "check/"):
+                response = client.get(self.base + path, {"part": self.widget.pk} if path == "status/" else {},
+                                      HTTP_AUTHORIZATION=header)
+                self.assertEqual(response.status_code, expected, (header[:5], path, response.content[:200]))
+            # POST without a CSRF token: scripts sending credentials need none.
+            response = client.post(self.base + "sync/", {"part": self.widget.pk}, content_type="application/json",
+                                   HTTP_AUTHORIZATION=header)
+            self.assertEqual(response.status_code, expected, (header[:5], "sync/", response.content[:200]))
+        self.assertEqual(self.app.stock()["API-W"], 5)
+
+    def test_a_browser_session_needs_the_csrf_token_to_post(self):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.user)
+        self.assertEqual(client.get(self.base + "status/").status_code, 200)
+        self.assertEqual(client.post(self.base + "sync/", {"part": self.widget.pk},
+                                     content_type="application/json").status_code, 403)
+        self.assertNotEqual(self.app.stock()["API-W"], 5, "a refused POST must not push")
 
     def test_sync_now_status_csv_and_duplicates(self):
         response = self.post(self.base + "sync/", {"part": self.widget.pk}, expected_code=200)
@@ -158,7 +194,9 @@ class StaffEndpointTests(InvenTreeAPITestCase):
         panels = [p for p in response.data if p.get("plugin_name") == SLUGS["magento"]
                   or p.get("key") == "commerce-sync-magento"]
         self.assertTrue(panels, response.data)
-        self.assertIn("commerce_sync_panel.js", panels[0]["source"])
+        self.assertTrue(panels[0]["source"].endswith("/CommerceSyncPanel.js:renderPanel"), panels[0]["source"])
+        static = Path(sync.__file__).parent / "static" / "CommerceSyncPanel.js"
+        self.assertIn("renderPanel", static.read_text())
         self.assertEqual(panels[0]["context"]["status_url"], self.base + "status/")
         # Not on other pages, and not for non-staff users.
         other = self.get("/api/plugins/ui/features/panel/", {"target_model": "stockitem", "target_id": 1})

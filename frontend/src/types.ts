@@ -1,0 +1,78 @@
+/**
+ * The parts of InvenTree's plugin context (InvenTree 1.x, PluginContext.tsx) and of this
+ * plugin's status API that the panel reads. InvenTree's own type package is not on the
+ * npm registry this project can reach, so only what is used is described here.
+ */
+
+export interface ApiResponse<T = unknown> {
+    data: T;
+    status?: number;
+}
+
+/** InvenTree's axios instance: it carries the session cookie and the CSRF token. */
+export interface PluginApi {
+    get<T = unknown>(url: string, config?: { params?: Record<string, unknown> }): Promise<ApiResponse<T>>;
+    post<T = unknown>(url: string, data?: unknown): Promise<ApiResponse<T>>;
+}
+
+/** What get_ui_panels() puts in the panel's "context". */
+export interface PanelUrls {
+    target: string;
+    status_url: string;
+    sync_url: string;
+    csv_url: string;
+    check_url: string;
+}
+
+export interface PluginContext {
+    api: PluginApi;
+    host?: string;
+    id?: number | string | null;
+    model?: string;
+    locale?: string;
+    context?: PanelUrls;
+}
+
+/** One row of GET status/ (sync.status_rows). Quantities are decimal strings. */
+export interface PartStatus {
+    part: number;
+    sku: string | null;
+    linked: boolean;
+    reason: string | null;
+    quantity: string | null;
+    status: string;
+    remote_id: string | null;
+    pushed_quantity: string | null;
+    pending_quantity: string | null;
+    attempts: number;
+    last_error: string | null;
+    last_attempt: string | null;
+    last_success: string | null;
+    in_sync: boolean;
+    dry_run: boolean;
+}
+
+export interface StatusPayload {
+    target?: string;
+    enabled?: boolean;
+    dry_run: boolean;
+    last_error: string | null;
+    warnings: string[];
+    buffer?: string | null;
+    quantity_basis?: string | null;
+    parts: PartStatus[];
+}
+
+export interface SyncPayload {
+    summary: string | null;
+    last_error: string | null;
+    parts: PartStatus[];
+}
+
+export interface CheckPayload {
+    ok: boolean;
+    target: string;
+    url: string | null;
+    details: string[];
+    warnings?: string[];
+}

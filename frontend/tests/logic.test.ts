@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+    absoluteUrl,
+    afterSync,
+    checkOutcome,
+    errorMessage,
+    quantityLines,
+    statusBadge,
+    statusLines,
+    syncOutcome,
+} from '../src/logic';
+import type { StatusPayload } from '../src/types';
+import { partRow } from './rows';
+
+
+describe('statusBadge', () => {
+    it('is green only when the pushed quantity is still the one to push', () => {
+        expect(statusBadge(partRow())).toEqual({ label: 'In sync', color: 'green' });
+        expect(statusBadge(partRow({ in_sync: false, quantity: '4' }))).toEqual(
+            { label: 'Changed since last push', color: 'yellow' });
+    });
+
+    it('names every ledger status, and shows an unknown one as words', () => {
+        expect(statusBadge(partRow({ status: 'error', in_sync: false })).color).toBe('red');
+        expect(statusBadge(partRow({ status: 'not_found' })).label).toBe('Not found on target');
+        expect(statusBadge(partRow({ status: 'unlinked', linked: false })).label).toBe('Not linked');
+        expect(statusBadge(partRow({ status: 'some_new_state' }))).toEqual({ label: 'some new state', color: 'gray' });
+    });
+});
+
+describe('status and quantity tables', () => {
+    it('says why a part is not linked instead of an empty SKU', () => {
+        const lines = statusLines(partRow({ linked: false, sku: null, reason: 'no SKU (IPN is empty)' }));
+        expect(lines[0]).toEqual({ label: 'SKU', value: 'Not linked: no SKU (IPN is empty)' });
+    });
+
+    it('shows a dash for what has not happened yet', () => {
+        const lines = statusLines(partRow({ remote_id: null, last_success: null }));
+        expect(lines.find((l) => l.label === 'Remote id')?.value).toBe('-');
+        expect(lines.find((l) => l.label === 'Last success')?.value).toBe('-');
+    });
+
+    it('shows how the pushed number is made: basis, buffer, quantity, pushed, pending', () => {
+        const lines = quantityLines(partRow({ quantity: '3', pushed_quantity: '5', pending_quantity: '3' }),
+            { buffer: '2', quantity_basis: 'available' });
+        expect(lines.map((l) => [l.label, l.value])).toEqual([
+            ['Counted as', 'available (in stock less allocated)'],
+            ['Safety buffer', '2'],
+            ['Quantity to push', '3'],
+            ['Last pushed', '5'],
+            ['Pending', '3'],
+        ]);
+    });
+
+    it('calls the pending number "would push" in a dry run, and leaves out what the server did not send', () => {
+        const lines = quantityLines(partRow({ dry_run: true, pending_quantity: '5' }), {});
+        expect(lines.map((l) => l.label)).toEqual(['Quantity to push', 'Last pushed', 'Would push']);
+    });
+});
+
+describe('sync now', () => {
+    const before: StatusPayload = {
+        dry_run: false, last_error: 'old failure', warnings: ['TLS off'], buffer: '0', parts: [partRow({ status: 'error' })],
+    };
+
+    it('replaces the part row and the last error, keeping the warnings', () => {
+        const after = afterSync(before, { summary: 'magento: 1 synced', last_error: null, parts: [partRow()] });
+        expect(after.parts[0].status).toBe('synced');
+        expect(after.last_error).toBeNull();
+        expect(after.warnings).toEqual(['TLS off']);
+        expect(after.buffer).toBe('0');
+    });
+
+    it('reports success, a dry run, or the part\'s error', () => {
+        expect(syncOutcome({ summary: 'magento: 1 synced', last_error: null, parts: [partRow()] }))
+            .toEqual({ color: 'green', title: 'Synced', lines: ['magento: 1 synced'] });
+        expect(syncOutcome({ summary: 'magento: 1 dry run', last_error: null, parts: [partRow({ dry_run: true })] }).color)
+            .toBe('blue');
+        const failed = syncOutcome({
+            summary: 'magento: 1 failed', last_error: null,
+            parts: [partRow({ status: 'error', in_sync: false, last_error: 'HTTP 401 from Magento' })],
+        });
+        expect(failed).toEqual({ color: 'red', title: 'Sync did not succeed', lines: ['HTTP 401 from Magento'] });
+    });
+});
+
+describe('test connection and errors', () => {
+    it('shows the URL and every detail', () => {
+        expect(checkOutcome({ ok: false, target: 'magento', url: 'https://shop', details: ['token refused'] })).toEqual(
+            { color: 'red', title: 'Connection failed (https://shop)', lines: ['token refused'] });
+        expect(checkOutcome({ ok: true, target: 'magento', url: null, details: [] }).title).toBe('Connection works');
+    });
+
+    it('reads the plugin\'s error, DRF\'s detail, else the HTTP status or the message', () => {
+        expect(errorMessage({ response: { status: 400, data: { error: 'sync is disabled' } } })).toBe('sync is disabled');
+        expect(errorMessage({ response: { status: 403, data: { detail: 'Not allowed' } } })).toBe('Not allowed');
+        expect(errorMessage({ response: { status: 502, data: '<html>' } })).toBe('The server answered HTTP 502');
+        expect(errorMessage(new Error('Network Error'))).toBe('Network Error');
+    });
+
+    it('puts InvenTree\'s host in front of the CSV path only when there is one', () => {
+        expect(absoluteUrl('/plugin/x/status.csv', '')).toBe('/plugin/x/status.csv');
+        expect(absoluteUrl('/plugin/x/status.csv', 'http://inv:8000/')).toBe('http://inv:8000/plugin/x/status.csv');
+    });
+});
