@@ -29,7 +29,8 @@ class TargetSpec:
     client: str  # "package.module:Class", a core.target.BaseTarget subclass
     sandbox: str  # "package.module:Class", a sandbox.SandboxApp subclass
     plugin: str  # the plugin's class name in inventree/plugins.py
-    plugin_name: str  # the plugin's NAME, also its entry point's name
+    plugin_name: str  # the plugin's NAME: what Admin Center lists, and the README names
+    entry_name: str  # its entry point's name in pyproject.toml
 
     @property
     def slug(self) -> str:
@@ -56,19 +57,23 @@ _SPECS: dict[str, TargetSpec] = {spec.name: spec for spec in (
     TargetSpec("magento",
                client="inventree_commerce_sync.targets.magento:MagentoTarget",
                sandbox="inventree_commerce_sync.sandbox.magento:MagentoSandbox",
-               plugin="MagentoSyncPlugin", plugin_name="CommerceSyncMagento"),
+               plugin="MagentoSyncPlugin", plugin_name="Magento stock sync",
+               entry_name="magento-stock-sync"),
     TargetSpec("woocommerce",
                client="inventree_commerce_sync.targets.woocommerce:WooCommerceTarget",
                sandbox="inventree_commerce_sync.sandbox.woocommerce:WooCommerceSandbox",
-               plugin="WooCommerceSyncPlugin", plugin_name="CommerceSyncWooCommerce"),
+               plugin="WooCommerceSyncPlugin", plugin_name="WooCommerce stock sync",
+               entry_name="woocommerce-stock-sync"),
     TargetSpec("zoho",
                client="inventree_commerce_sync.targets.zoho:ZohoTarget",
                sandbox="inventree_commerce_sync.sandbox.zoho:ZohoSandbox",
-               plugin="ZohoSyncPlugin", plugin_name="CommerceSyncZoho"),
+               plugin="ZohoSyncPlugin", plugin_name="Zoho Inventory stock sync",
+               entry_name="zoho-inventory-stock-sync"),
     TargetSpec("invoiceninja",
                client="inventree_commerce_sync.targets.invoiceninja:InvoiceNinjaTarget",
                sandbox="inventree_commerce_sync.sandbox.invoiceninja:InvoiceNinjaSandbox",
-               plugin="InvoiceNinjaSyncPlugin", plugin_name="CommerceSyncInvoiceNinja"),
+               plugin="InvoiceNinjaSyncPlugin", plugin_name="Invoice Ninja stock sync",
+               entry_name="invoice-ninja-stock-sync"),
 )}
 
 

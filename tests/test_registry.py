@@ -78,7 +78,7 @@ def test_the_plugin_classes_are_the_registered_ones():
 def test_the_entry_points_are_the_registered_plugins():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     entry_points = project["entry-points"]["inventree_plugins"]
-    assert entry_points == {registry.get(name).plugin_name: registry.get(name).entry_point for name in BUILT_IN}
+    assert entry_points == {registry.get(name).entry_name: registry.get(name).entry_point for name in BUILT_IN}
 
 
 def test_no_other_module_of_the_package_lists_the_targets():

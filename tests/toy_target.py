@@ -24,7 +24,8 @@ SPEC = registry.TargetSpec(
     client="tests.toy_target:ToyTarget",
     sandbox="tests.toy_target:ToySandbox",
     plugin="ToyShopSyncPlugin",
-    plugin_name="CommerceSyncToyShop",
+    plugin_name="Toy shop stock sync",
+    entry_name="toy-shop-stock-sync",
 )
 
 

@@ -278,6 +278,10 @@ class OrderSource(abc.ABC):
     """
 
     page_size: int = 100
+    # How the shop's webhook deliveries are verified: "woocommerce" (a signature of the body),
+    # "secret-header" (a header the admin chose, for shops that do not sign), or None (no
+    # webhooks: polling only).
+    webhook: str | None = None
 
     @abc.abstractmethod
     def read_orders(self, since: datetime) -> Iterator[Order]:

@@ -20,7 +20,6 @@ from . import order_runs
 
 log = get_logger(__name__)
 
-WEBHOOK_TARGETS = ("woocommerce", "invoiceninja")
 MAX_BODY = 5 * 1024 * 1024  # an order is far smaller; refuse a flood before hashing it
 
 
@@ -43,7 +42,8 @@ def webhook_view(plugin):
 def receive(plugin, request) -> JsonResponse:
     if request.method != "POST":
         return JsonResponse({"error": "deliveries are POSTed"}, status=405)
-    if plugin.TARGET not in WEBHOOK_TARGETS:
+    kind = getattr(plugin.target_class(), "webhook", None)
+    if kind is None:
         return JsonResponse({"error": f"{plugin.TITLE} orders are read by polling; there is no webhook"}, status=404)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
         return JsonResponse({"error": "delivery too large"}, status=413)
@@ -52,7 +52,7 @@ def receive(plugin, request) -> JsonResponse:
     except ConfigError as exc:
         return JsonResponse({"error": redact(exc)}, status=503)
     body = request.body
-    if plugin.TARGET == "woocommerce":
+    if kind == "woocommerce":
         verdict = W.verify_woocommerce(request.headers, body, settings.webhook_secret,
                                        order_runs.DbDeliveryStore(plugin))
     else:

@@ -53,6 +53,7 @@ class WooCommerceOrders(O.OrderSource):
     """Orders of a WooCommerce shop; see the module's docstring."""
 
     page_size = 100  # the most WooCommerce lists per page
+    webhook = "woocommerce"
 
     if TYPE_CHECKING:
         name: str
