@@ -610,3 +610,12 @@ def test_sandbox_sku_filter_matches_like_mysql_and_includes_variations(sandbox):
     whole = requests.get(f"{server.url}/wp-json/wc/v3/products", auth=auth, timeout=5,
                          params={"sku": "RED,LARGE"}).json()
     assert [item["sku"] for item in whole] == ["RED,LARGE"]
+
+
+@responses.activate
+def test_a_sku_two_products_have_is_skipped_naming_both_and_written_to_neither():
+    responses.get(f"{HTTPS}/wp-json/wc/v3/products", json=[product(1, "TWICE"), product(2, "TWICE"), product(3, "ONCE")])
+    remotes = client().resolve(["TWICE", "ONCE"])
+    reason = remotes["TWICE"].skip_reason
+    assert reason and "2 WooCommerce products and variations have this SKU (ids 1, 2)" in reason
+    assert remotes["ONCE"].skip_reason is None and remotes["ONCE"].remote_id == "3"

@@ -3,6 +3,7 @@ sandbox together through the sync engine."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from decimal import Decimal
@@ -19,7 +20,7 @@ from inventree_commerce_sync.core.levels import StockLevel
 from inventree_commerce_sync.core.target import Change, Remote
 from inventree_commerce_sync.sandbox import catalogue
 from inventree_commerce_sync.sandbox.zoho import PRIMARY_LOCATION, SECOND_LOCATION, ZohoSandbox
-from inventree_commerce_sync.targets import build_target, zoho
+from inventree_commerce_sync.targets import build_target, zoho, zoho_auth
 from inventree_commerce_sync.targets.zoho import SlidingWindowLimiter, ZohoTarget
 
 API = "https://www.zohoapis.com/inventory/v1"
@@ -60,6 +61,7 @@ class FakeTime:
 def clock(monkeypatch) -> FakeTime:
     fake = FakeTime()
     monkeypatch.setattr(zoho, "time", fake)
+    monkeypatch.setattr(zoho_auth, "time", fake)
     return fake
 
 
@@ -651,7 +653,7 @@ def test_client_limiter_keeps_the_sandbox_from_rate_limiting(serve):
 def test_rate_limited_answers_are_waited_out(serve):
     data = catalogue.generate(8, awkward=True)
     app, target = start(serve, data, rate_limit=3, rate_window=1.0, client_limit=100_000)
-    target.MAX_PAUSE = 1.0
+    target.RATE_LIMIT_WAIT = dataclasses.replace(target.RATE_LIMIT_WAIT, max_pause=1.0)
     levels = new_levels(data)
     report = SyncEngine(target, MemoryLedger()).sync(levels)
     assert app.rate_limited_count > 0

@@ -24,7 +24,7 @@ from .errors import AuthenticationError, InputError, TargetError, TargetUnavaila
 from .ledger import Ledger, LedgerEntry
 from .levels import QuantityPolicy, StockLevel, check_sku
 from .redact import get_logger, redact
-from .target import Change, Outcome, Target
+from .target import BaseTarget, Change, Outcome
 
 log = get_logger(__name__)
 
@@ -94,7 +94,7 @@ class SyncEngine:
 
     def __init__(
         self,
-        target: Target,
+        target: BaseTarget,
         ledger: Ledger,
         *,
         policy: QuantityPolicy | None = None,

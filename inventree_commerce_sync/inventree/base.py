@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from plugin import InvenTreePlugin
 from plugin.mixins import EventMixin, ScheduleMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, TargetError
 from ..core.redact import get_logger
+from ..core.settings import parse_bool
 from ..core.target import BaseTarget
 from . import config as C
 from . import events, sync
@@ -23,7 +24,7 @@ from . import events, sync
 log = get_logger(__name__)
 
 # The keys of the sync settings (the rest are connection settings).
-SYNC_KEYS = tuple(C.sync_setting_definitions("").keys())
+SYNC_KEYS = C.SYNC_KEYS
 
 
 def _django_validator(check):
@@ -38,10 +39,8 @@ def _django_validator(check):
     return validate
 
 
-def _settings_for(target_cls: type[BaseTarget] | None, title: str) -> dict[str, dict[str, Any]]:
-    definitions = C.sync_setting_definitions(title)
-    if target_cls is not None:
-        definitions.update(C.connection_setting_definitions(target_cls))
+def _settings_for(target_cls: type[BaseTarget] | None) -> dict[str, dict[str, Any]]:
+    definitions = C.plugin_setting_definitions(target_cls)
     for definition in definitions.values():
         validator = definition.get("validator")
         if callable(validator) and validator not in (bool, int, float):
@@ -57,6 +56,13 @@ def _target_class(name: str) -> type[BaseTarget] | None:
     except Exception as exc:  # a missing or broken client must not break InvenTree's startup
         log.error("commerce sync: the %s client could not be loaded: %s", name, exc)
         return None
+
+
+def _setting_is(value: object, wanted: bool) -> bool:
+    try:
+        return parse_bool(value) is wanted
+    except ValueError:
+        return False
 
 
 class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin, InvenTreePlugin):
@@ -76,7 +82,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.TARGET:
-            cls.SETTINGS = _settings_for(_target_class(cls.TARGET), cls.TITLE)
+            cls.SETTINGS = _settings_for(_target_class(cls.TARGET))
 
     # -- settings -------------------------------------------------------------------------
 
@@ -103,14 +109,20 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
         return PluginSetting.get_setting(key, plugin=self.config_row(), cache=cache, backup_value=backup_value)
 
     def sync_enabled(self) -> bool:
-        return bool(self.get_setting("ENABLED"))
+        try:
+            return parse_bool(self.get_setting("ENABLED"))
+        except ValueError:
+            return False
 
     def sync_settings(self) -> C.SyncSettings:
         values = {}
         for key in SYNC_KEYS:
             value = self.get_setting(key)
             values[key] = getattr(value, "pk", value)
-        return C.SyncSettings.from_values(values)
+        try:
+            return C.SyncSettings.from_values(values)
+        except ConfigError as exc:
+            raise ConfigError(f"{exc.naming(C.sync_setting_label)} (plugin settings of {self.TITLE})") from None
 
     def connection_values(self) -> dict[str, Any]:
         return {C.setting_key(f): self.get_setting(C.setting_key(f)) for f in self.target_class().all_fields()}
@@ -119,12 +131,19 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
         """What an admin must see: TLS verification or HTTPS switched off in the settings."""
         values = self.connection_values()
         warnings = []
-        if str(values.get("VERIFY", "")).strip().lower() in ("false", "0", "no", "off"):
+        if _setting_is(values.get("VERIFY"), False):
             warnings.append("TLS certificate verification is switched off (Verify TLS = false): anyone on the "
                             "network path can read the credentials")
-        if str(values.get("ALLOW_INSECURE_HTTP", "")).strip().lower() in ("true", "1", "yes", "on"):
+        if _setting_is(values.get("ALLOW_INSECURE_HTTP"), True):
             warnings.append("plain http is allowed (Allow plain HTTP = true): credentials may travel unencrypted")
         return warnings
+
+    def describe_error(self, exc: BaseException) -> str:
+        """An error as the settings page words it: settings named by their labels, not their keys."""
+        labels = {f.key: f.label for f in self.target_class().all_fields()}
+        if isinstance(exc, (ConfigError, TargetError)) and exc.target == self.TARGET:
+            return exc.naming(lambda key: labels.get(key, key))
+        return str(exc)
 
     def build_target(self) -> BaseTarget:
         """The target client built from the settings (environment fallback for empty ones)."""
@@ -134,7 +153,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
         try:
             return build_target(self.TARGET, config)
         except ConfigError as exc:
-            raise ConfigError(f"{exc} (plugin settings of {self.TITLE})") from None
+            raise ConfigError(f"{self.describe_error(exc)} (plugin settings of {self.TITLE})") from None
 
     # -- events ---------------------------------------------------------------------------
 
