@@ -15,7 +15,7 @@ class FakeTarget(BaseTarget):
     integer_quantities = True
     max_sku_length = 20
 
-    def __init__(self, stock: dict[str, Decimal], *, unmanaged: set[str] = frozenset()):
+    def __init__(self, stock: dict[str, Decimal], *, unmanaged: frozenset[str] | set[str] = frozenset()):
         super().__init__({})
         self.stock = dict(stock)
         self.unmanaged = set(unmanaged)

@@ -20,7 +20,7 @@ from inventree_commerce_sync.core.http import (
     status_error,
 )
 from inventree_commerce_sync.core.redact import MASK, redact, register_secret
-from inventree_commerce_sync.sandbox.server import SandboxApp, Response
+from inventree_commerce_sync.sandbox.server import Response, SandboxApp
 
 
 def free_port() -> int:

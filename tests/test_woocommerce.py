@@ -16,8 +16,8 @@ import pytest
 import requests
 import responses
 import trustme
-from responses import matchers
 from requests_oauthlib import OAuth1
+from responses import matchers
 
 from inventree_commerce_sync.core.engine import Result, SyncEngine
 from inventree_commerce_sync.core.errors import (

@@ -88,13 +88,13 @@ class _CountingRetry(Retry):
     counter: RequestCounter | None = None
     max_retry_after: float = 60.0
 
-    def new(self, **kw: Any) -> "_CountingRetry":
+    def new(self, **kw: Any) -> _CountingRetry:
         retry = super().new(**kw)
         retry.counter = self.counter
         retry.max_retry_after = self.max_retry_after
         return retry
 
-    def increment(self, *args: Any, **kwargs: Any) -> "_CountingRetry":
+    def increment(self, *args: Any, **kwargs: Any) -> _CountingRetry:
         retry = super().increment(*args, **kwargs)
         if self.counter is not None:
             self.counter.add_retry()

@@ -68,7 +68,7 @@ class Outcome:
     error: str | None = None
 
     @classmethod
-    def failed(cls, error: str) -> "Outcome":
+    def failed(cls, error: str) -> Outcome:
         return cls(False, error)
 
 

@@ -10,7 +10,6 @@ import os
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-
 from plugin import InvenTreePlugin
 from plugin.mixins import EventMixin, ScheduleMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin
 

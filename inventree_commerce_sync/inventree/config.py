@@ -15,8 +15,8 @@ from its config file or ``INVENTREE_PLUGIN_SETTINGS`` ({"<plugin slug>": {"TOKEN
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 import dataclasses
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 

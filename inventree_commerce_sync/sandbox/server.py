@@ -341,7 +341,7 @@ class SandboxApp:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
-    server: "_Server"
+    server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read counters instead
         pass
@@ -430,7 +430,7 @@ class SandboxServer:
     def url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"sandbox-{self.app.name}",
                                         kwargs={"poll_interval": 0.1}, daemon=True)
         self._thread.start()
@@ -448,7 +448,7 @@ class SandboxServer:
         finally:
             self._server.server_close()
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -67,7 +67,7 @@ class _Product(NamedTuple):
     in_stock_quantity: int
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> "_Product":
+    def of(cls, row: Mapping[str, Any]) -> _Product:
         return cls(row["id"], row.get("quantity", 1), row.get("in_stock_quantity") or 0)
 
 

@@ -193,7 +193,7 @@ class MagentoTarget(BaseTarget):
         if not skus:
             return {}
         with ThreadPoolExecutor(max_workers=min(STOCK_ITEM_WORKERS, len(skus))) as pool:
-            return dict(zip(skus, pool.map(self._get_stock_item, skus)))
+            return dict(zip(skus, pool.map(self._get_stock_item, skus), strict=True))
 
     def _get_stock_item(self, sku: str) -> StockItem | None:
         try:

@@ -19,7 +19,7 @@ class StockItem(NamedTuple):
     qty: Any  # as Magento sent it (legacy mode reads it); None when absent
 
     @classmethod
-    def of(cls, item: Mapping[str, Any]) -> "StockItem":
+    def of(cls, item: Mapping[str, Any]) -> StockItem:
         return cls(item.get("item_id"), item.get("manage_stock") is not False, bool(item.get("backorders")),
                    item.get("qty"))
 
