@@ -62,7 +62,7 @@ class SandboxProcess:
             self._process.wait(timeout=10)
         self._process.stdout.close()
 
-    def __enter__(self) -> "SandboxProcess":
+    def __enter__(self) -> SandboxProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:

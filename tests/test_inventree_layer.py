@@ -264,3 +264,19 @@ def test_the_enable_sync_description_names_the_service_not_the_plugin(name):
     description = C.plugin_setting_definitions(target_class(name))["ENABLED"]["description"]
     assert description.startswith(f"Push stock levels to {target_class(name).title} ")
     assert "stock sync" not in description
+
+
+def test_errors_shown_in_inventree_name_the_settings_labels_not_the_command_line_keys():
+    from inventree_commerce_sync.core.errors import AuthenticationError, TargetError, worded_with_labels
+
+    def labels(name):
+        return {f.key: f.label for f in target_class(name).all_fields()}
+
+    refused = AuthenticationError("zoho", "client refused (invalid_client); check [zoho] client_id and client_secret")
+    assert worded_with_labels(refused, "zoho", labels("zoho")) == \
+        "zoho: client refused (invalid_client); check Client ID and client_secret"
+    route = TargetError("magento", "/rest/x/V1/products: no route", status=404, fix=("url", "store_code"))
+    assert str(route).endswith("(check [magento] url and store_code)")
+    assert worded_with_labels(route, "magento", labels("magento")).endswith("(check Store URL and Store code)")
+    api_url = ConfigError("must end with /inventory/v1", target="zoho", key="api_url")
+    assert worded_with_labels(api_url, "zoho", labels("zoho")) == "API address must end with /inventory/v1"

@@ -539,7 +539,7 @@ def test_sandbox_accepts_basic_only_over_https_and_oauth_only_over_http(sandbox,
 # -- the sandbox's own rules ----------------------------------------------------------
 
 
-def signed(url: str, method: str = "HMAC-SHA256", **kwargs) -> requests.Request:
+def signed(url: str, method: str = "HMAC-SHA256", **kwargs) -> requests.PreparedRequest:
     auth = OAuth1(CONSUMER_KEY, client_secret=CONSUMER_SECRET, signature_method=method, signature_type="query",
                   **kwargs)
     return requests.Request("GET", url, auth=auth).prepare()

@@ -4,8 +4,10 @@ sandbox together through the sync engine."""
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import json
 import re
+import time
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -384,6 +386,17 @@ def test_429_to_the_adjustment_is_waited_out_and_resent(rsps, clock):
     first, second = api_calls(rsps, "POST")
     assert posted(first) == posted(second)  # refused, so sending it again cannot apply it twice
     assert 7 in clock.slept
+
+
+def test_429_with_an_http_date_waits_until_that_date(rsps, clock):
+    grant(rsps, "tok")
+    details(rsps, item("1", "A", 1))
+    in_thirty = email.utils.formatdate(time.time() + 30, usegmt=True)
+    rsps.post(f"{API}/inventoryadjustments", status=429, headers={"Retry-After": in_thirty},
+              json={"code": 44, "message": "Too many requests"})
+    rsps.post(f"{API}/inventoryadjustments", status=201, json=ADDED)
+    assert make().write([change("A", "1", 3)])["A"].ok
+    assert any(25 <= seconds <= 30 for seconds in clock.slept)  # not the 10 s used when Zoho says nothing
 
 
 def lookup_answer(rsps, *, applied: bool):

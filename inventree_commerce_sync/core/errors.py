@@ -8,7 +8,7 @@ HTTP status, the service's own error code and the service's own text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 
 class SyncError(Exception):
@@ -90,3 +90,15 @@ class ProtocolError(TargetError):
 
 class AmbiguousFailure(TargetUnavailable):
     """A write was sent but its answer was lost or a 5xx: it may or may not have been applied."""
+
+
+def worded_with_labels(exc: BaseException, target: str, labels: Mapping[str, str]) -> str:
+    """The message of ``exc`` for a settings page: the settings of ``target`` named by their
+    ``labels`` (key -> label) where the command line names them ``[target] key``."""
+    if isinstance(exc, (ConfigError, TargetError)) and exc.target == target:
+        text = exc.naming(lambda key: labels.get(key, key))
+    else:
+        text = str(exc)
+    for key in sorted(labels, key=len, reverse=True):  # api_url before url
+        text = text.replace(f"[{target}] {key}", labels[key])
+    return text

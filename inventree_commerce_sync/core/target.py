@@ -128,10 +128,6 @@ class BaseTarget(ABC):
         """Settings checked and completed with defaults, or a ConfigError naming the key."""
         return validate_settings(cls.name, cls.all_fields(), settings, api_paths=cls.API_PATHS)
 
-    @classmethod
-    def field(cls, key: str) -> ConfigField:
-        return next(f for f in cls.all_fields() if f.key == key)
-
     def start_sync(self) -> None:  # noqa: B027 -- most clients keep nothing between syncs
         """Called once before each sync; clients that cache per sync clear their cache here."""
 

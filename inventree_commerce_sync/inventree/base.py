@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from plugin import InvenTreePlugin
 from plugin.mixins import EventMixin, ScheduleMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin
 
-from ..core.errors import ConfigError, TargetError
+from ..core.errors import ConfigError, worded_with_labels
 from ..core.redact import get_logger
 from ..core.settings import parse_bool
 from ..core.target import BaseTarget
@@ -139,10 +139,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
 
     def describe_error(self, exc: BaseException) -> str:
         """An error as the settings page words it: settings named by their labels, not their keys."""
-        labels = {f.key: f.label for f in self.target_class().all_fields()}
-        if isinstance(exc, (ConfigError, TargetError)) and exc.target == self.TARGET:
-            return exc.naming(lambda key: labels.get(key, key))
-        return str(exc)
+        return worded_with_labels(exc, self.TARGET, {f.key: f.label for f in self.target_class().all_fields()})
 
     def build_target(self) -> BaseTarget:
         """The target client built from the settings (environment fallback for empty ones)."""

@@ -222,7 +222,7 @@ def sync_parts(plugin, part_ids: Iterable[int] | None = None, *, force: bool = F
     try:
         report = engine.sync(levels, force=force, verify=verify)
     except AuthenticationError as exc:
-        message = redact(exc)
+        message = redact(plugin.describe_error(exc))
         _record_failure(target_name, linked, message)
         update_state(plugin, last_error=message)
         log.warning("%s", message)

@@ -26,7 +26,6 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +34,6 @@ from ..core.http import check_base_url
 from ..core.ratelimit import RateLimitWait, SlidingWindowLimiter, shared_limiter, wait_out_rate_limit
 from ..core.redact import get_logger, redact
 from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, held_by_several
-from ..core.values import json_number
 from .zoho_api import (
     API_PREFIX,
     DATA_CENTERS,
@@ -46,7 +44,8 @@ from .zoho_api import (
     SCOPE_SETTINGS_READ,
     OrganizationRefused,
     ZohoApi,
-    number,
+    adjustment_body,
+    quantity_of,
     skip_reason,
 )
 from .zoho_auth import ZohoOAuth
@@ -55,7 +54,6 @@ __all__ = ["DATA_CENTERS", "OrganizationRefused", "SlidingWindowLimiter", "ZohoT
 
 log = get_logger(__name__)
 
-ADJUSTMENT_REASON = "Stock level sync from InvenTree"
 
 
 class ZohoTarget(BaseTarget):
@@ -289,19 +287,8 @@ class ZohoTarget(BaseTarget):
             ids = item_ids[start : start + self.DETAILS_BATCH]
             body = self.api.call("GET", "itemdetails", params={"item_ids": ",".join(ids)})
             for item in body.get("items") or []:
-                stock[str(item.get("item_id"))] = self._quantity_of(item)
+                stock[str(item.get("item_id"))] = quantity_of(item, self.location_id)
         return stock
-
-    def _quantity_of(self, item: Mapping[str, Any]) -> Decimal:
-        locations = item.get("locations") or []
-        if self.location_id:
-            for location in locations:
-                if str(location.get("location_id")) == self.location_id:
-                    return number(location.get("location_stock_on_hand"))
-            return Decimal(0)  # the item has never had stock there
-        if item.get("stock_on_hand") is not None:
-            return number(item["stock_on_hand"])
-        return sum((number(loc.get("location_stock_on_hand")) for loc in locations), Decimal(0))
 
     # -- writing -------------------------------------------------------------------------
 
@@ -334,7 +321,7 @@ class ZohoTarget(BaseTarget):
                             reference, len(lines), redact(exc))
                 time.sleep(self.SETTLE_SECONDS)
                 try:
-                    applied = self._adjustment_exists(reference)
+                    applied = self.api.adjustment_exists(reference, max_pages=self.LOOKUP_PAGES)
                 except AuthenticationError:
                     raise
                 except TargetError as lookup_error:
@@ -383,20 +370,7 @@ class ZohoTarget(BaseTarget):
                 self._isolate(refusal[0], refusal[1], outcomes, budget)
 
     def _post_adjustment(self, reference: str, lines: list[tuple[Change, Decimal]]) -> None:
-        line_items = []
-        for change, delta in lines:
-            line: dict[str, Any] = {"item_id": change.remote.remote_id, "quantity_adjusted": json_number(delta)}
-            if self.location_id:
-                line["location_id"] = self.location_id
-            line_items.append(line)
-        body = {
-            "date": date.today().isoformat(),
-            "reason": ADJUSTMENT_REASON,
-            "description": "Sets stock to InvenTree's levels (inventree-commerce-sync)",
-            "reference_number": reference,
-            "adjustment_type": "quantity",
-            "line_items": line_items,
-        }
+        body = adjustment_body(reference, [(change.remote.id, delta) for change, delta in lines], self.location_id)
         # A 429 is refused before anything is applied: waiting and resending is safe.
         response = wait_out_rate_limit(self.name, lambda: self.api.send("POST", "inventoryadjustments", json_body=body),
                                        self.RATE_LIMIT_WAIT, sleep=lambda seconds: time.sleep(seconds))
@@ -406,19 +380,6 @@ class ZohoTarget(BaseTarget):
             if 200 <= response.status_code < 300:  # a success answer we cannot read: it may have been applied
                 raise AmbiguousFailure(self.name, exc.reason, status=exc.status) from None
             raise
-
-    def _adjustment_exists(self, reference: str) -> bool:
-        """Whether Zoho lists an adjustment with this reference number.
-
-        The list call documents no filter; ``search_text`` is Zoho's usual full-text filter
-        and is sent in the hope it narrows the answer, but the match is made here, so
-        that a server that ignores it only costs more pages (newest adjustments come first).
-        """
-        for adjustments in self.api.pages("inventoryadjustments", "inventory_adjustments",
-                                           {"search_text": reference}, max_pages=self.LOOKUP_PAGES):
-            if any(a.get("reference_number") == reference for a in adjustments):
-                return True
-        return False
 
     def _succeed(self, changes: Iterable[Change], outcomes: dict[str, Outcome]) -> None:
         for change in changes:

@@ -8,6 +8,7 @@ HTTP 200: ``code`` 0 is success whatever the status says.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ import requests
 from ..core.errors import AuthenticationError, ProtocolError, TargetError
 from ..core.http import TargetSession, decode_json, error_body, status_error
 from ..core.ratelimit import SlidingWindowLimiter
+from ..core.values import json_number
 from .zoho_auth import ZohoOAuth
 
 # data_center -> (accounts server, API base). Canada runs on its own "zohocloud" domain.
@@ -44,6 +46,7 @@ CODE_ORG_REQUIRED = 6024  # the user belongs to several organisations: organizat
 CODE_ORG_NOT_ACCESSIBLE = 6041  # the user is not in that organisation
 
 PAGE_SIZE = 200  # Zoho's largest page
+ADJUSTMENT_REASON = "Stock level sync from InvenTree"
 
 
 class OrganizationRefused(AuthenticationError):
@@ -122,6 +125,50 @@ class ZohoApi:
             more = context.get("has_more_page") if isinstance(context, dict) else None
             if not (more if more is not None else len(records) >= PAGE_SIZE):
                 return
+
+    def adjustment_exists(self, reference: str, *, max_pages: int) -> bool:
+        """Whether Zoho lists an adjustment with this reference number.
+
+        The list call documents no filter; ``search_text`` is Zoho's usual full-text filter
+        and is sent in the hope it narrows the answer, but the match is made here, so
+        that a server that ignores it only costs more pages (newest adjustments come first).
+        """
+        for adjustments in self.pages("inventoryadjustments", "inventory_adjustments",
+                                      {"search_text": reference}, max_pages=max_pages):
+            if any(a.get("reference_number") == reference for a in adjustments):
+                return True
+        return False
+
+
+def adjustment_body(reference: str, deltas: list[tuple[str, Decimal]], location_id: str | None) -> dict[str, Any]:
+    """An inventory adjustment moving each item (item_id, delta) by its delta, at the location if one is set."""
+    line_items = []
+    for item_id, delta in deltas:
+        line: dict[str, Any] = {"item_id": item_id, "quantity_adjusted": json_number(delta)}
+        if location_id:
+            line["location_id"] = location_id
+        line_items.append(line)
+    return {
+        "date": date.today().isoformat(),
+        "reason": ADJUSTMENT_REASON,
+        "description": "Sets stock to InvenTree's levels (inventree-commerce-sync)",
+        "reference_number": reference,
+        "adjustment_type": "quantity",
+        "line_items": line_items,
+    }
+
+
+def quantity_of(item: Mapping[str, Any], location_id: str | None) -> Decimal:
+    """An item's stock (from itemdetails): of the location if one is set, else its total."""
+    locations = item.get("locations") or []
+    if location_id:
+        for location in locations:
+            if str(location.get("location_id")) == location_id:
+                return number(location.get("location_stock_on_hand"))
+        return Decimal(0)  # the item has never had stock there
+    if item.get("stock_on_hand") is not None:
+        return number(item["stock_on_hand"])
+    return sum((number(loc.get("location_stock_on_hand")) for loc in locations), Decimal(0))
 
 
 def skip_reason(item: Mapping[str, Any]) -> str | None:
