@@ -274,9 +274,24 @@ def test_errors_shown_in_inventree_name_the_settings_labels_not_the_command_line
 
     refused = AuthenticationError("zoho", "client refused (invalid_client); check [zoho] client_id and client_secret")
     assert worded_with_labels(refused, "zoho", labels("zoho")) == \
-        "zoho: client refused (invalid_client); check Client ID and client_secret"
+        'zoho: client refused (invalid_client); check "Client ID" and client_secret'
     route = TargetError("magento", "/rest/x/V1/products: no route", status=404, fix=("url", "store_code"))
     assert str(route).endswith("(check [magento] url and store_code)")
-    assert worded_with_labels(route, "magento", labels("magento")).endswith("(check Store URL and Store code)")
+    assert worded_with_labels(route, "magento", labels("magento")).endswith('(check "Store URL" and "Store code")')
+    token = AuthenticationError("magento", "credentials refused (HTTP 401); check the access token in [magento] token")
+    assert worded_with_labels(token, "magento", labels("magento")).endswith('check the access token in "Access token"')
     api_url = ConfigError("must end with /inventory/v1", target="zoho", key="api_url")
     assert worded_with_labels(api_url, "zoho", labels("zoho")) == "API address must end with /inventory/v1"
+
+
+@pytest.mark.parametrize("values, environ, warned", [
+    ({"VERIFY": "off"}, {}, True),
+    ({"VERIFY": False}, {}, True),
+    ({"VERIFY": ""}, {"INVENTREE_COMMERCE_SYNC_MAGENTO_VERIFY": "no"}, True),
+    ({"VERIFY": "true"}, {"INVENTREE_COMMERCE_SYNC_MAGENTO_VERIFY": "no"}, False),  # the setting wins
+    ({"VERIFY": "/etc/ssl/ca.pem"}, {}, False),
+    ({}, {}, False),
+])
+def test_the_tls_warning_reads_verify_as_the_client_does(values, environ, warned):
+    warnings = C.security_warnings(target_class("magento"), values, environ)
+    assert any("TLS certificate verification is switched off" in w for w in warnings) is warned

@@ -94,11 +94,15 @@ class AmbiguousFailure(TargetUnavailable):
 
 def worded_with_labels(exc: BaseException, target: str, labels: Mapping[str, str]) -> str:
     """The message of ``exc`` for a settings page: the settings of ``target`` named by their
-    ``labels`` (key -> label) where the command line names them ``[target] key``."""
-    if isinstance(exc, (ConfigError, TargetError)) and exc.target == target:
+    ``labels`` (key -> label) where the command line names them ``[target] key``: the setting
+    an error is about leads its message ("Store code 'x' is not a store code"), one named
+    inside a sentence is quoted ('check the access token in "Access token"')."""
+    if isinstance(exc, ConfigError) and exc.target == target:
         text = exc.naming(lambda key: labels.get(key, key))
+    elif isinstance(exc, TargetError) and exc.target == target:
+        text = exc.naming(lambda key: f'"{labels.get(key, key)}"')
     else:
         text = str(exc)
     for key in sorted(labels, key=len, reverse=True):  # api_url before url
-        text = text.replace(f"[{target}] {key}", labels[key])
+        text = text.replace(f"[{target}] {key}", f'"{labels[key]}"')  # quoted: it stands inside a sentence
     return text

@@ -57,13 +57,6 @@ def _target_class(name: str) -> type[BaseTarget] | None:
         return None
 
 
-def _setting_is(value: object, wanted: bool) -> bool:
-    try:
-        return parse_bool(value) is wanted
-    except ValueError:
-        return False
-
-
 class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin, InvenTreePlugin):
     """Keeps one target's stock levels equal to InvenTree's."""
 
@@ -128,14 +121,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
 
     def security_warnings(self) -> list[str]:
         """What an admin must see: TLS verification or HTTPS switched off in the settings."""
-        values = self.connection_values()
-        warnings = []
-        if _setting_is(values.get("VERIFY"), False):
-            warnings.append("TLS certificate verification is switched off (Verify TLS = false): anyone on the "
-                            "network path can read the credentials")
-        if _setting_is(values.get("ALLOW_INSECURE_HTTP"), True):
-            warnings.append("plain http is allowed (Allow plain HTTP = true): credentials may travel unencrypted")
-        return warnings
+        return C.security_warnings(self.target_class(), self.connection_values(), os.environ)
 
     def describe_error(self, exc: BaseException) -> str:
         """An error as the settings page words it: settings named by their labels, not their keys."""

@@ -268,6 +268,27 @@ def connection_config(target_cls: type[BaseTarget], values: Mapping[str, Any],
     return config
 
 
+def security_warnings(target_cls: type[BaseTarget], values: Mapping[str, Any],
+                      environ: Mapping[str, str]) -> list[str]:
+    """What an admin must see: TLS verification or HTTPS switched off, in the settings or
+    in the environment variables that stand in for empty ones."""
+    config = connection_config(target_cls, values, environ)
+
+    def switched(key: str, wanted: bool) -> bool:
+        try:
+            return parse_bool(config.get(key, not wanted)) is wanted
+        except ValueError:
+            return False
+
+    warnings = []
+    if switched("verify", False):
+        warnings.append("TLS certificate verification is switched off (Verify TLS = false): anyone on the "
+                        "network path can read the credentials")
+    if switched("allow_insecure_http", True):
+        warnings.append("plain http is allowed (Allow plain HTTP = true): credentials may travel unencrypted")
+    return warnings
+
+
 def part_override(metadata: object, target: str) -> dict[str, Any]:
     """The part's commerce_sync settings for ``target`` (exclude flag merged in)."""
     if not isinstance(metadata, Mapping):

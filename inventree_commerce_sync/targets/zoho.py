@@ -246,7 +246,8 @@ class ZohoTarget(BaseTarget):
             catalogue: dict[str, tuple[str | None, str, str | None]] = {}
             repeated: dict[str, list[dict[str, Any]]] = {}  # SKUs several items have (rare)
             pages = 0
-            for pages, items in enumerate(self.api.pages("items", "items", max_pages=self.MAX_PAGES), start=1):  # noqa: B007
+            for items in self.api.pages("items", "items", max_pages=self.MAX_PAGES):
+                pages += 1
                 for item in items:
                     sku = item.get("sku")
                     if not sku:
