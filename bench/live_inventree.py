@@ -28,8 +28,8 @@ import argparse
 import json
 import random
 import sys
-import time
 import tempfile
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -45,7 +45,6 @@ from inventree.sales_order import SalesOrder
 from inventree.stock import StockItem, StockLocation
 
 from inventree_commerce_sync.targets import target_class
-
 
 from .harness import SandboxProcess, table
 

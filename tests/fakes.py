@@ -5,21 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from inventree_commerce_sync.core.errors import AuthenticationError, TargetError
-from inventree_commerce_sync.core.http import TargetSession
-from inventree_commerce_sync.core.target import OK, CheckResult, Outcome, Remote
+from inventree_commerce_sync.core.target import OK, BaseTarget, CheckResult, Outcome, Remote
 
 
-class FakeTarget:
+class FakeTarget(BaseTarget):
     name = "fake"
     write_batch = 3
     resolve_batch = 4
     integer_quantities = True
     max_sku_length = 20
 
-    def __init__(self, stock: dict[str, Decimal], *, unmanaged: set[str] = frozenset()):
+    def __init__(self, stock: dict[str, Decimal], *, unmanaged: frozenset[str] | set[str] = frozenset()):
+        super().__init__({})
         self.stock = dict(stock)
         self.unmanaged = set(unmanaged)
-        self.session = TargetSession(self.name)
         self.resolve_calls: list[list[str]] = []
         self.write_calls: list[list[str]] = []
         self.reject: dict[str, str] = {}  # sku -> error message the target gives for it

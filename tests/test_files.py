@@ -15,7 +15,7 @@ def write(tmp_path, name, text, encoding="utf-8"):
 def test_levels_are_read_with_any_column_order_and_unicode(tmp_path):
     path = write(tmp_path, "levels.csv", "\ufeffquantity,SKU,name\n3,BOLT/M3/10,bolt\n0.5, ÜBER-Mütze ,hat\n\n")
     levels = load_levels(path)
-    assert [(l.sku, l.quantity) for l in levels] == [("BOLT/M3/10", Decimal(3)), ("ÜBER-Mütze", Decimal("0.5"))]
+    assert [(lv.sku, lv.quantity) for lv in levels] == [("BOLT/M3/10", Decimal(3)), ("ÜBER-Mütze", Decimal("0.5"))]
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,7 @@ def test_connection_validators_reject_bad_values_with_a_message():
     definitions["URL"]["validator"]("")  # empty: the environment variable may provide it
     with pytest.raises(ValueError, match="mode"):
         definitions["MODE"]["validator"]("sideways")
-    with pytest.raises(ValueError, match="timeout"):
+    with pytest.raises(ValueError, match="(?i)timeout"):
         definitions["TIMEOUT"]["validator"]("soon")
 
 
@@ -208,3 +208,90 @@ def test_metadata_overrides_and_excludes():
 def test_two_parts_with_one_sku_are_found():
     assert C.find_duplicates({1: "A", 2: "B", 3: "A", 4: "C"}) == {"A": [1, 3]}
     assert C.find_duplicates({}) == {}
+
+
+# -- one boolean parser, verify, and messages naming the settings' labels ---------------------
+
+@pytest.mark.parametrize("word, expected", [("off", False), ("OFF", False), ("no", False), ("0", False),
+                                            ("on", True), ("Yes", True), ("true", True)])
+def test_verify_words_are_read_as_booleans_by_the_client(word, expected):
+    target = target_class("magento")({"url": "https://shop.example.com", "token": "t", "verify": word})
+    assert target.config["verify"] is expected and target.session.verify is expected
+
+
+@pytest.mark.parametrize("word", ["of", "nonsense", "/no/such/ca-bundle.pem"])
+def test_verify_that_is_neither_a_boolean_nor_a_file_is_refused_naming_the_setting(word):
+    with pytest.raises(ConfigError) as caught:
+        target_class("magento")({"url": "https://shop.example.com", "token": "t", "verify": word})
+    assert str(caught.value).startswith("[magento] verify must be true, false, or the path of an existing CA bundle")
+    assert (caught.value.target, caught.value.key) == ("magento", "verify")
+    validator = C.connection_setting_definitions(target_class("magento"))["VERIFY"]["validator"]
+    with pytest.raises(ValueError, match=r"^Verify TLS must be true, false, or the path"):
+        validator(word)
+
+
+def test_verify_may_name_an_existing_ca_bundle(tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not checked here")
+    target = target_class("magento")({"url": "https://shop.example.com", "token": "t", "verify": str(bundle)})
+    assert target.config["verify"] == str(bundle)
+    C.connection_setting_definitions(target_class("magento"))["VERIFY"]["validator"](str(bundle))
+
+
+def test_sync_settings_refuse_a_word_that_is_not_a_boolean():
+    with pytest.raises(ConfigError) as caught:
+        C.SyncSettings.from_values({"DRY_RUN": "maybe"})
+    assert caught.value.key == "DRY_RUN"
+    assert caught.value.naming(C.sync_setting_label) == "Dry run must be true or false (got 'maybe')"
+
+
+def test_a_bad_exclude_flag_in_the_metadata_keeps_the_part_unpushed_saying_why():
+    sku, reason = _sku(metadata={"commerce_sync": {"exclude": "perhaps"}})
+    assert sku is None and "exclude" in reason and "'perhaps'" in reason
+
+
+def test_config_errors_name_the_key_on_the_command_line_and_the_label_in_inventree():
+    cls = target_class("magento")
+    with pytest.raises(ConfigError) as caught:
+        cls({"url": "https://shop.example.com", "token": "t", "store_code": "de/at"})
+    labels = {f.key: f.label for f in cls.all_fields()}
+    assert str(caught.value).startswith("[magento] store_code 'de/at' is not a store code")
+    assert caught.value.naming(labels.get).startswith("Store code 'de/at' is not a store code")
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_the_enable_sync_description_names_the_service_not_the_plugin(name):
+    description = C.plugin_setting_definitions(target_class(name))["ENABLED"]["description"]
+    assert description.startswith(f"Push stock levels to {target_class(name).title} ")
+    assert "stock sync" not in description
+
+
+def test_errors_shown_in_inventree_name_the_settings_labels_not_the_command_line_keys():
+    from inventree_commerce_sync.core.errors import AuthenticationError, TargetError, worded_with_labels
+
+    def labels(name):
+        return {f.key: f.label for f in target_class(name).all_fields()}
+
+    refused = AuthenticationError("zoho", "client refused (invalid_client); check [zoho] client_id and client_secret")
+    assert worded_with_labels(refused, "zoho", labels("zoho")) == \
+        'zoho: client refused (invalid_client); check "Client ID" and client_secret'
+    route = TargetError("magento", "/rest/x/V1/products: no route", status=404, fix=("url", "store_code"))
+    assert str(route).endswith("(check [magento] url and store_code)")
+    assert worded_with_labels(route, "magento", labels("magento")).endswith('(check "Store URL" and "Store code")')
+    token = AuthenticationError("magento", "credentials refused (HTTP 401); check the access token in [magento] token")
+    assert worded_with_labels(token, "magento", labels("magento")).endswith('check the access token in "Access token"')
+    api_url = ConfigError("must end with /inventory/v1", target="zoho", key="api_url")
+    assert worded_with_labels(api_url, "zoho", labels("zoho")) == "API address must end with /inventory/v1"
+
+
+@pytest.mark.parametrize("values, environ, warned", [
+    ({"VERIFY": "off"}, {}, True),
+    ({"VERIFY": False}, {}, True),
+    ({"VERIFY": ""}, {"INVENTREE_COMMERCE_SYNC_MAGENTO_VERIFY": "no"}, True),
+    ({"VERIFY": "true"}, {"INVENTREE_COMMERCE_SYNC_MAGENTO_VERIFY": "no"}, False),  # the setting wins
+    ({"VERIFY": "/etc/ssl/ca.pem"}, {}, False),
+    ({}, {}, False),
+])
+def test_the_tls_warning_reads_verify_as_the_client_does(values, environ, warned):
+    warnings = C.security_warnings(target_class("magento"), values, environ)
+    assert any("TLS certificate verification is switched off" in w for w in warnings) is warned

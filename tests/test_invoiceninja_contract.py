@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import yaml
@@ -38,10 +39,7 @@ SPEC_SERVER = "https://invoicing.co"
 # include of every product.
 UNDOCUMENTED_FIELDS = {"Product": {"documents"}}
 
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML without libyaml
-    _Loader = yaml.SafeLoader
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader where PyYAML has libyaml
 
 
 def _string_keys(node):
@@ -222,6 +220,7 @@ def _resolve(spec: dict, ref: str) -> dict:
 
 def _schema_name(spec: dict, request) -> str:
     operation = _operation(spec, request.method, request.path)
+    assert operation is not None, f"{request.method} {request.path} is not in the document"
     return operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
 
 

@@ -459,3 +459,14 @@ def test_sandbox_needs_slashes_in_skus_encoded_and_answers_the_last_page_past_th
         "searchCriteria[pageSize]": 1, "searchCriteria[currentPage]": 5})
     assert [p["sku"] for p in past_the_end.json()["items"]] == ["C"]
     assert past_the_end.json()["total_count"] == 2
+
+
+@responses.activate
+def test_a_missing_route_names_the_settings_as_keys_or_as_labels():
+    responses.get(f"{API}/products", status=404, json={"message": "Request does not match any route."})
+    with pytest.raises(TargetError) as caught:
+        client().resolve(["A"])
+    labels = {f.key: f.label for f in MagentoTarget.all_fields()}
+    assert str(caught.value).endswith("(check [magento] url and store_code)")
+    assert caught.value.naming(labels.get).endswith("(check Store URL and Store code)")
+    assert "[magento]" not in caught.value.naming(labels.get)

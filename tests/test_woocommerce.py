@@ -16,8 +16,8 @@ import pytest
 import requests
 import responses
 import trustme
-from responses import matchers
 from requests_oauthlib import OAuth1
+from responses import matchers
 
 from inventree_commerce_sync.core.engine import Result, SyncEngine
 from inventree_commerce_sync.core.errors import (
@@ -539,7 +539,7 @@ def test_sandbox_accepts_basic_only_over_https_and_oauth_only_over_http(sandbox,
 # -- the sandbox's own rules ----------------------------------------------------------
 
 
-def signed(url: str, method: str = "HMAC-SHA256", **kwargs) -> requests.Request:
+def signed(url: str, method: str = "HMAC-SHA256", **kwargs) -> requests.PreparedRequest:
     auth = OAuth1(CONSUMER_KEY, client_secret=CONSUMER_SECRET, signature_method=method, signature_type="query",
                   **kwargs)
     return requests.Request("GET", url, auth=auth).prepare()
@@ -610,3 +610,12 @@ def test_sandbox_sku_filter_matches_like_mysql_and_includes_variations(sandbox):
     whole = requests.get(f"{server.url}/wp-json/wc/v3/products", auth=auth, timeout=5,
                          params={"sku": "RED,LARGE"}).json()
     assert [item["sku"] for item in whole] == ["RED,LARGE"]
+
+
+@responses.activate
+def test_a_sku_two_products_have_is_skipped_naming_both_and_written_to_neither():
+    responses.get(f"{HTTPS}/wp-json/wc/v3/products", json=[product(1, "TWICE"), product(2, "TWICE"), product(3, "ONCE")])
+    remotes = client().resolve(["TWICE", "ONCE"])
+    reason = remotes["TWICE"].skip_reason
+    assert reason and "2 WooCommerce products and variations have this SKU (ids 1, 2)" in reason
+    assert remotes["ONCE"].skip_reason is None and remotes["ONCE"].remote_id == "3"

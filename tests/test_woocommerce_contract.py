@@ -35,7 +35,9 @@ def property_table(text: str, heading: str) -> dict[str, tuple[str, str]]:
 
 def response_example(text: str, heading: str) -> dict:
     """The first JSON example after ``heading``."""
-    return json.loads(re.search(r"```json\n(.*?)```", text[text.index(heading):], re.S).group(1))
+    example = re.search(r"```json\n(.*?)```", text[text.index(heading):], re.S)
+    assert example is not None, f"no JSON example after {heading!r}"
+    return json.loads(example.group(1))
 
 
 @pytest.fixture(scope="module")

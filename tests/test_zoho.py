@@ -3,8 +3,11 @@ sandbox together through the sync engine."""
 
 from __future__ import annotations
 
+import dataclasses
+import email.utils
 import json
 import re
+import time
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,7 +22,7 @@ from inventree_commerce_sync.core.levels import StockLevel
 from inventree_commerce_sync.core.target import Change, Remote
 from inventree_commerce_sync.sandbox import catalogue
 from inventree_commerce_sync.sandbox.zoho import PRIMARY_LOCATION, SECOND_LOCATION, ZohoSandbox
-from inventree_commerce_sync.targets import build_target, zoho
+from inventree_commerce_sync.targets import build_target, zoho, zoho_auth
 from inventree_commerce_sync.targets.zoho import SlidingWindowLimiter, ZohoTarget
 
 API = "https://www.zohoapis.com/inventory/v1"
@@ -60,6 +63,7 @@ class FakeTime:
 def clock(monkeypatch) -> FakeTime:
     fake = FakeTime()
     monkeypatch.setattr(zoho, "time", fake)
+    monkeypatch.setattr(zoho_auth, "time", fake)
     return fake
 
 
@@ -384,6 +388,17 @@ def test_429_to_the_adjustment_is_waited_out_and_resent(rsps, clock):
     assert 7 in clock.slept
 
 
+def test_429_with_an_http_date_waits_until_that_date(rsps, clock):
+    grant(rsps, "tok")
+    details(rsps, item("1", "A", 1))
+    in_thirty = email.utils.formatdate(time.time() + 30, usegmt=True)
+    rsps.post(f"{API}/inventoryadjustments", status=429, headers={"Retry-After": in_thirty},
+              json={"code": 44, "message": "Too many requests"})
+    rsps.post(f"{API}/inventoryadjustments", status=201, json=ADDED)
+    assert make().write([change("A", "1", 3)])["A"].ok
+    assert any(25 <= seconds <= 30 for seconds in clock.slept)  # not the 10 s used when Zoho says nothing
+
+
 def lookup_answer(rsps, *, applied: bool):
     """GET inventoryadjustments lists the last POSTed reference when ``applied``."""
 
@@ -651,7 +666,7 @@ def test_client_limiter_keeps_the_sandbox_from_rate_limiting(serve):
 def test_rate_limited_answers_are_waited_out(serve):
     data = catalogue.generate(8, awkward=True)
     app, target = start(serve, data, rate_limit=3, rate_window=1.0, client_limit=100_000)
-    target.MAX_PAUSE = 1.0
+    target.RATE_LIMIT_WAIT = dataclasses.replace(target.RATE_LIMIT_WAIT, max_pause=1.0)
     levels = new_levels(data)
     report = SyncEngine(target, MemoryLedger()).sync(levels)
     assert app.rate_limited_count > 0

@@ -99,7 +99,7 @@ def operation(documents, method: str, path: str) -> tuple[str, str, dict, dict] 
 
 def as_published(response: requests.Response) -> tuple[requests.PreparedRequest, requests.Response]:
     """The exchange as if it had gone to the documents' server."""
-    parts = urlsplit(response.request.url)
+    parts = urlsplit(str(response.request.url))
     request = response.request.copy()
     request.url = SPEC_HOST + parts.path + (f"?{parts.query}" if parts.query else "")
     answer = copy.copy(response)
@@ -117,7 +117,7 @@ def why(error: Exception) -> str:
 
 
 def describe(response: requests.Response) -> str:
-    return f"{response.request.method} {urlsplit(response.request.url).path}"
+    return f"{response.request.method} {urlsplit(str(response.request.url)).path}"
 
 
 def test_scenario_made_every_call_the_client_knows(exchanges, documents):
@@ -184,7 +184,7 @@ def test_query_parameters_are_documented_but_for_the_adjustment_search(exchanges
 def test_every_api_call_carries_organization_id_and_the_zoho_token_header(exchanges):
     tokens = {r.json()["access_token"] for r in exchanges if urlsplit(r.request.url).path == "/oauth/v2/token"}
     for response in exchanges:
-        parts = urlsplit(response.request.url)
+        parts = urlsplit(str(response.request.url))
         if not parts.path.startswith(API_PREFIX):
             continue
         scheme, _, token = response.request.headers["Authorization"].partition(" ")

@@ -24,7 +24,7 @@ from .errors import AuthenticationError, InputError, TargetError, TargetUnavaila
 from .ledger import Ledger, LedgerEntry
 from .levels import QuantityPolicy, StockLevel, check_sku
 from .redact import get_logger, redact
-from .target import Change, Outcome, Target
+from .target import BaseTarget, Change, Outcome
 
 log = get_logger(__name__)
 
@@ -94,7 +94,7 @@ class SyncEngine:
 
     def __init__(
         self,
-        target: Target,
+        target: BaseTarget,
         ledger: Ledger,
         *,
         policy: QuantityPolicy | None = None,
@@ -154,7 +154,7 @@ class SyncEngine:
 
     # -- the pipeline: plan (no request) -> resolve (in lookup batches) -> write (in write batches)
 
-    def _plan(self, run: "_Run", chunk: list[StockLevel]) -> None:
+    def _plan(self, run: _Run, chunk: list[StockLevel]) -> None:
         """Validate a chunk and compare it with the ledger; what needs a write is queued for lookup."""
         desired: dict[str, Decimal] = {}
         for level in chunk:
@@ -173,7 +173,7 @@ class SyncEngine:
             else:
                 run.to_resolve.append((sku, quantity, entry))
 
-    def _resolve_batch(self, run: "_Run") -> None:
+    def _resolve_batch(self, run: _Run) -> None:
         batch = run.to_resolve[: self.target.resolve_batch]
         del run.to_resolve[: self.target.resolve_batch]
         try:
@@ -221,7 +221,7 @@ class SyncEngine:
             run.to_write.extend(changes)
         self.ledger.put_many(self.target.name, updates)
 
-    def _drop_matching(self, run: "_Run", changes: list[tuple[Change, LedgerEntry]],
+    def _drop_matching(self, run: _Run, changes: list[tuple[Change, LedgerEntry]],
                        updates: list[LedgerEntry]) -> list[tuple[Change, LedgerEntry]]:
         """In verify mode: SKUs whose quantity on the target is already right need no write."""
         current = self.target.read([change.remote for change, _ in changes])
@@ -239,7 +239,7 @@ class SyncEngine:
                 remaining.append((change, entry))
         return remaining
 
-    def _write_batch(self, run: "_Run") -> None:
+    def _write_batch(self, run: _Run) -> None:
         batch = run.to_write[: self.target.write_batch]
         del run.to_write[: self.target.write_batch]
         name = self.target.name
@@ -277,7 +277,7 @@ class SyncEngine:
                                                  change.remote.remote_id))
         self.ledger.put_many(name, updates)
 
-    def _stop(self, run: "_Run", items: list[tuple[str, Decimal]], exc: TargetError) -> None:
+    def _stop(self, run: _Run, items: list[tuple[str, Decimal]], exc: TargetError) -> None:
         run.stop_error = redact(exc)
         log.warning("%s", run.stop_error)
         self._fail_all(run.report, items, run.stop_error, record=True)

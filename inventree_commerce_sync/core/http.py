@@ -88,13 +88,13 @@ class _CountingRetry(Retry):
     counter: RequestCounter | None = None
     max_retry_after: float = 60.0
 
-    def new(self, **kw: Any) -> "_CountingRetry":
+    def new(self, **kw: Any) -> _CountingRetry:
         retry = super().new(**kw)
         retry.counter = self.counter
         retry.max_retry_after = self.max_retry_after
         return retry
 
-    def increment(self, *args: Any, **kwargs: Any) -> "_CountingRetry":
+    def increment(self, *args: Any, **kwargs: Any) -> _CountingRetry:
         retry = super().increment(*args, **kwargs)
         if self.counter is not None:
             self.counter.add_retry()
@@ -135,7 +135,10 @@ class TargetSession(requests.Session):
         self.mount("https://", adapter)
         self.mount("http://", adapter)
 
-    def request(self, method: str, url: str, *args: Any, count_as: str | None = None, **kwargs: Any):
+    # Narrower than requests' own signature (str method and url) and with count_as added.
+    def request(  # type: ignore[override]
+        self, method: str, url: str, *args: Any, count_as: str | None = None, **kwargs: Any
+    ) -> requests.Response:
         kwargs.setdefault("timeout", (self.settings.connect_timeout, self.settings.timeout))
         # Passed per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
         # session's verify (psf/requests#3829), which would ignore a configured CA bundle or false.
@@ -197,8 +200,10 @@ def _reason(exc: BaseException) -> str:
     return redact(text)[:300]
 
 
-def decode_json(target: str, response: requests.Response) -> Any:
-    """The response's JSON body, or a ProtocolError that says what came back instead."""
+def decode_json(target: str, response: requests.Response, *,
+                hint: str = "check that url points at the service's base address") -> Any:
+    """The response's JSON body, or a ProtocolError that says what came back instead, and
+    ``hint`` (which setting to check)."""
     path = urlsplit(response.url or "").path
     content_type = response.headers.get("Content-Type", "")
     body = response.content or b""
@@ -215,8 +220,7 @@ def decode_json(target: str, response: requests.Response) -> Any:
         what = "invalid JSON"
     raise ProtocolError(
         target,
-        f"answered {what} instead of JSON (HTTP {response.status_code} for {path}); "
-        "check that url points at the service's base address",
+        f"answered {what} instead of JSON (HTTP {response.status_code} for {path}); {hint}",
         status=response.status_code,
     )
 
@@ -236,24 +240,25 @@ def check_base_url(
     ``allow_insecure_http`` is set.
     """
     text = str(url or "").strip()
-    where = f"[{target}] {field}"
+
+    def error(problem: str) -> ConfigError:
+        return ConfigError(problem, target=target, key=field)
+
     if not text:
-        raise ConfigError(f"{where} is missing")
+        raise error("is missing")
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{where} must start with https:// (got {text!r})")
+        raise error(f"must start with https:// (got {text!r})")
     if parts.query or parts.fragment:
-        raise ConfigError(f"{where} must not have a query or fragment (got {text!r})")
+        raise error(f"must not have a query or fragment (got {text!r})")
     path = parts.path.rstrip("/")
     for api_path in api_paths:
         if path.lower().endswith(api_path.lower()) or (api_path.lower() + "/") in path.lower() + "/":
             base = text[: text.lower().find(api_path.lower())].rstrip("/")
-            raise ConfigError(
-                f"{where} must be the base address without {api_path} (got {text!r}; try {base!r})"
-            )
+            raise error(f"must be the base address without {api_path} (got {text!r}; try {base!r})")
     if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname or ""):
-        raise ConfigError(
-            f"{where} uses plain http to {parts.hostname}, which would send credentials unencrypted; "
+        raise error(
+            f"uses plain http to {parts.hostname}, which would send credentials unencrypted; "
             "use https, or set allow_insecure_http = true"
         )
     return f"{parts.scheme}://{parts.netloc}{path}"
@@ -268,8 +273,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def status_error(target: str, response: requests.Response, message: str, *, auth_hint: str) -> TargetError:
-    """The exception for an error answer, chosen by status; ``message`` is the target's own text.
+def status_error(target: str, response: requests.Response, message: str, *, auth_hint: str,
+                 code: object = None) -> TargetError:
+    """The exception for an error answer, chosen by status; ``message`` is the target's own
+    text and ``code`` its own error code (both kept on the exception).
 
     401 and 403 become an AuthenticationError that ends with ``auth_hint`` (which setting to
     fix); 429 and 5xx a TargetUnavailable (a 5xx to a write is an AmbiguousFailure: the
@@ -278,15 +285,17 @@ def status_error(target: str, response: requests.Response, message: str, *, auth
     status = response.status_code
     method = response.request.method if response.request is not None else "GET"
     path = urlsplit(response.url or "").path
-    text = redact(message).strip() or response.reason or "no message"
+    detail = redact(message).strip()
+    text = detail or response.reason or "no message"
+    parts: dict[str, Any] = {"status": status, "code": code, "detail": detail}
     if status in (401, 403):
-        return AuthenticationError(target, f"credentials refused (HTTP {status}: {text}); {auth_hint}", status=status)
+        return AuthenticationError(target, f"credentials refused (HTTP {status}: {text}); {auth_hint}", **parts)
     if status == 429:
-        return TargetUnavailable(target, f"rate limit reached (HTTP 429: {text}); try again later", status=status)
+        return TargetUnavailable(target, f"rate limit reached (HTTP 429: {text}); try again later", **parts)
     if status >= 500:
         cls = AmbiguousFailure if method not in ("GET", "HEAD") else TargetUnavailable
-        return cls(target, f"{method} {path} failed with HTTP {status}: {text}", status=status)
-    return TargetError(target, f"{method} {path} failed with HTTP {status}: {text}", status=status)
+        return cls(target, f"{method} {path} failed with HTTP {status}: {text}", **parts)
+    return TargetError(target, f"{method} {path} failed with HTTP {status}: {text}", **parts)
 
 
 def shapeless_error(target: str, response: requests.Response, *, auth_hint: str) -> TargetError:
@@ -300,3 +309,13 @@ def shapeless_error(target: str, response: requests.Response, *, auth_hint: str)
     except ProtocolError as exc:
         return exc
     return ProtocolError(target, f"answered HTTP {status} without an error message", status=status)
+
+
+def error_body(response: requests.Response) -> dict[str, Any] | None:
+    """The JSON object of an error answer, or None when the body is not one (a proxy's
+    page, an empty body): then ``shapeless_error`` says what came back."""
+    try:
+        body = json.loads(response.content or b"")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None

@@ -56,7 +56,7 @@ class LedgerEntry:
     def is_synced_at(self, quantity: Decimal) -> bool:
         return self.status == SYNCED and self.quantity is not None and self.quantity == quantity
 
-    def updated(self, **changes) -> "LedgerEntry":
+    def updated(self, **changes) -> LedgerEntry:
         return replace(self, **changes)
 
 

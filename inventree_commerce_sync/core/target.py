@@ -1,21 +1,25 @@
 """The face every target client shares (the connector's "backend adapter", in small).
 
 The engine owns everything that is the same for the four services; a client owns only
-what its API makes different. A client is built from a plain dict of settings (from a TOML
-table or from a plugin's settings page) described by its ``FIELDS``.
+what its API makes different. ``BaseTarget`` is the one contract: what a client must
+implement is abstract there. Its settings are described in ``core.settings``.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar
 from urllib.parse import quote_plus
 
-from .errors import ConfigError
-from .http import HttpSettings, TargetSession, check_base_url
-from .redact import get_logger, register_secret
+from .http import HttpSettings, TargetSession
+from .redact import get_logger
+from .settings import SHARED_FIELDS, ConfigField, validate_settings
+
+__all__ = ["OK", "SHARED_FIELDS", "BaseTarget", "Change", "CheckResult", "ConfigField", "Outcome", "Remote",
+           "case_differs", "comma_list_groups", "held_by_several"]
 
 log = get_logger(__name__)
 
@@ -39,6 +43,13 @@ class Remote:
     def found(self) -> bool:
         return self.remote_id is not None
 
+    @property
+    def id(self) -> str:
+        """The record's id, for a SKU that was found."""
+        if self.remote_id is None:
+            raise ValueError(f"SKU {self.sku!r} has no record on the target")
+        return self.remote_id
+
 
 @dataclass(frozen=True)
 class Change:
@@ -57,7 +68,7 @@ class Outcome:
     error: str | None = None
 
     @classmethod
-    def failed(cls, error: str) -> "Outcome":
+    def failed(cls, error: str) -> Outcome:
         return cls(False, error)
 
 
@@ -74,57 +85,11 @@ class CheckResult:
     details: list[str] = field(default_factory=list)
 
 
-@runtime_checkable
-class Target(Protocol):
-    name: str
-    write_batch: int
-    resolve_batch: int
-    integer_quantities: bool
-    max_sku_length: int
-    session: TargetSession
+class BaseTarget(ABC):
+    """The contract of a target client, and the construction they share: validate the
+    settings, register the secrets, build the session.
 
-    def account_key(self) -> dict[str, Any]:
-        """The settings that identify the account this client writes to, as checked."""
-        return {key: self.config.get(key) for key in ("url", *self.ACCOUNT_KEYS) if key in self.config}
-
-    def start_sync(self) -> None: ...
-    def resolve(self, skus: Sequence[str]) -> dict[str, Remote]: ...
-    def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]: ...
-    def write(self, changes: Sequence[Change]) -> dict[str, Outcome]: ...
-    def check(self) -> CheckResult: ...
-
-
-@dataclass(frozen=True)
-class ConfigField:
-    """One setting of a target: its key in TOML and in the plugin's settings, and its rules."""
-
-    key: str
-    label: str
-    description: str
-    required: bool = False
-    default: Any = None
-    secret: bool = False
-    choices: tuple[str, ...] = ()
-    kind: type = str
-
-
-# Keys every target takes besides its own.
-SHARED_FIELDS: tuple[ConfigField, ...] = (
-    ConfigField("timeout", "Timeout", "Seconds to wait for each answer", default=30.0, kind=float),
-    ConfigField(
-        "verify", "Verify TLS", "true, false, or the path of a CA bundle; false is insecure", default=True, kind=object
-    ),
-    ConfigField(
-        "allow_insecure_http", "Allow plain HTTP",
-        "Allow http:// to a host that is not loopback (credentials travel unencrypted)", default=False, kind=bool,
-    ),
-)
-
-
-class BaseTarget:
-    """Common construction: validate settings, register secrets, build the session.
-
-    Subclasses set the class attributes and ``FIELDS``, and implement the API calls.
+    A client sets the class attributes and ``FIELDS``, and implements the abstract methods.
     """
 
     name: ClassVar[str] = ""
@@ -133,7 +98,9 @@ class BaseTarget:
     API_PATHS: ClassVar[tuple[str, ...]] = ()
     RETRY_METHODS: ClassVar[frozenset[str]] = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
     RETRY_BACKOFF: ClassVar[float] = 0.5  # seconds; doubled for each further retry
-    write_batch: ClassVar[int] = 1
+    # Records per write() and per resolve() call the engine sends; a client may lower
+    # write_batch on its instance (Magento's legacy mode writes one at a time).
+    write_batch: int = 1
     resolve_batch: ClassVar[int] = 100
     integer_quantities: ClassVar[bool] = True
     max_sku_length: ClassVar[int] = 64
@@ -162,71 +129,49 @@ class BaseTarget:
     @classmethod
     def validate_config(cls, settings: Mapping[str, Any]) -> dict[str, Any]:
         """Settings checked and completed with defaults, or a ConfigError naming the key."""
-        known = {f.key for f in cls.all_fields()}
-        unknown = sorted(set(settings) - known)
-        if unknown:
-            raise ConfigError(f"[{cls.name}] unknown key {unknown[0]!r}; known keys: {', '.join(sorted(known))}")
-        config: dict[str, Any] = {}
-        for f in cls.all_fields():
-            value = settings.get(f.key)
-            if isinstance(value, str):
-                value = value.strip()
-            if value is None or value == "":
-                if f.required:
-                    raise ConfigError(f"[{cls.name}] {f.key} is missing ({f.description})")
-                value = f.default
-            else:
-                value = _coerce(cls.name, f, value)
-            if f.secret and value:
-                register_secret(value)
-            config[f.key] = value
-        if "url" in config:
-            config["url"] = check_base_url(
-                cls.name, config["url"], allow_insecure_http=config["allow_insecure_http"], api_paths=cls.API_PATHS
-            )
-        return config
+        return validate_settings(cls.name, cls.all_fields(), settings, api_paths=cls.API_PATHS)
 
     def account_key(self) -> dict[str, Any]:
         """The settings that identify the account this client writes to, as checked."""
         return {key: self.config.get(key) for key in ("url", *self.ACCOUNT_KEYS) if key in self.config}
 
-    def start_sync(self) -> None:
+    def start_sync(self) -> None:  # noqa: B027 -- most clients keep nothing between syncs
         """Called once before each sync; clients that cache per sync clear their cache here."""
+
+    @abstractmethod
+    def resolve(self, skus: Sequence[str]) -> dict[str, Remote]:
+        """The record of each SKU found on the target (SKUs not found are left out)."""
+
+    @abstractmethod
+    def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]:
+        """The target's current quantity of each resolved record, by SKU."""
+
+    @abstractmethod
+    def write(self, changes: Sequence[Change]) -> dict[str, Outcome]:
+        """Each change written, with its outcome by SKU. Raises AuthenticationError when
+        the credentials are refused; other failures are per-SKU outcomes where possible."""
+
+    @abstractmethod
+    def check(self) -> CheckResult:
+        """What the settings reach and the credentials allow; writes nothing."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.config.get('url', '')}>"
 
 
-def _coerce(target: str, f: ConfigField, value: Any) -> Any:
-    where = f"[{target}] {f.key}"
-    if f.choices and str(value) not in f.choices:
-        raise ConfigError(f"{where} must be one of {', '.join(f.choices)} (got {value!r})")
-    if f.kind is bool:
-        if isinstance(value, bool):
-            return value
-        if str(value).lower() in ("true", "1", "yes", "on"):
-            return True
-        if str(value).lower() in ("false", "0", "no", "off"):
-            return False
-        raise ConfigError(f"{where} must be true or false (got {value!r})")
-    if f.kind is float:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{where} must be a number (got {value!r})") from None
-        if not 0 < number <= 600:
-            raise ConfigError(f"{where} must be between 0 and 600 seconds (got {value!r})")
-        return number
-    if f.key == "verify":
-        if isinstance(value, bool):
-            return value
-        text = str(value)
-        if text.lower() in ("true", "false", "1", "0", "yes", "no"):
-            return text.lower() in ("true", "1", "yes")
-        return text  # a CA bundle path; requests reports a missing file clearly
-    if f.kind is str:
-        return str(value)
-    return value
+def case_differs(sku: str, actual: str, remote_id: str, kind: str, *, title: str) -> Remote:
+    """A SKU the target holds only with other letter case or accents (MySQL finds it, the
+    client would write a record the SKU does not name exactly): skipped, saying so."""
+    what = "letter case" if sku.casefold() == actual.casefold() else "letter case or accents"
+    return Remote(sku, remote_id, kind,
+                  skip_reason=f"{title}'s SKU is {actual!r}, which differs in {what}; make them identical")
+
+
+def held_by_several(sku: str, ids: Sequence[str], *, records: str, fix: str, kind: str = "") -> Remote:
+    """A SKU that several records on the target have: writing one would leave the others
+    wrong, so it is skipped, naming every record so that the user can remove the extra ones."""
+    return Remote(sku, ids[0], kind or "duplicate",
+                  skip_reason=f"{len(ids)} {records} have this SKU (ids {', '.join(ids)}); {fix}")
 
 
 def comma_list_groups(skus: Iterable[str], *, max_items: int, max_chars: int) -> Iterator[list[str]]:

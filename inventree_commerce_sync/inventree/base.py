@@ -10,12 +10,12 @@ import os
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-
 from plugin import InvenTreePlugin
 from plugin.mixins import EventMixin, ScheduleMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, worded_with_labels
 from ..core.redact import get_logger
+from ..core.settings import parse_bool
 from ..core.target import BaseTarget
 from . import config as C
 from . import events, sync
@@ -24,7 +24,7 @@ from . import order_settings
 log = get_logger(__name__)
 
 # The keys of the sync settings (the rest are connection settings).
-SYNC_KEYS = tuple(C.sync_setting_definitions("").keys())
+SYNC_KEYS = C.SYNC_KEYS
 
 
 def _django_validator(check):
@@ -39,11 +39,9 @@ def _django_validator(check):
     return validate
 
 
-def _settings_for(target_cls: type[BaseTarget] | None, title: str) -> dict[str, dict[str, Any]]:
-    definitions = C.sync_setting_definitions(title)
-    definitions.update(order_settings.definitions(getattr(target_cls, "title", "") or title))
-    if target_cls is not None:
-        definitions.update(C.connection_setting_definitions(target_cls))
+def _settings_for(target_cls: type[BaseTarget] | None) -> dict[str, dict[str, Any]]:
+    definitions = C.plugin_setting_definitions(target_cls)
+    definitions.update(order_settings.definitions(target_cls.title if target_cls is not None else "the shop"))
     for definition in definitions.values():
         validator = definition.get("validator")
         if callable(validator) and validator not in (bool, int, float):
@@ -79,7 +77,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.TARGET:
-            cls.SETTINGS = _settings_for(_target_class(cls.TARGET), cls.TITLE)
+            cls.SETTINGS = _settings_for(_target_class(cls.TARGET))
 
     # -- settings -------------------------------------------------------------------------
 
@@ -106,28 +104,31 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
         return PluginSetting.get_setting(key, plugin=self.config_row(), cache=cache, backup_value=backup_value)
 
     def sync_enabled(self) -> bool:
-        return bool(self.get_setting("ENABLED"))
+        try:
+            return parse_bool(self.get_setting("ENABLED"))
+        except ValueError:
+            return False
 
     def sync_settings(self) -> C.SyncSettings:
         values = {}
         for key in SYNC_KEYS:
             value = self.get_setting(key)
             values[key] = getattr(value, "pk", value)
-        return C.SyncSettings.from_values(values)
+        try:
+            return C.SyncSettings.from_values(values)
+        except ConfigError as exc:
+            raise ConfigError(f"{exc.naming(C.sync_setting_label)} (plugin settings of {self.TITLE})") from None
 
     def connection_values(self) -> dict[str, Any]:
         return {C.setting_key(f): self.get_setting(C.setting_key(f)) for f in self.target_class().all_fields()}
 
     def security_warnings(self) -> list[str]:
         """What an admin must see: TLS verification or HTTPS switched off in the settings."""
-        values = self.connection_values()
-        warnings = []
-        if str(values.get("VERIFY", "")).strip().lower() in ("false", "0", "no", "off"):
-            warnings.append("TLS certificate verification is switched off (Verify TLS = false): anyone on the "
-                            "network path can read the credentials")
-        if str(values.get("ALLOW_INSECURE_HTTP", "")).strip().lower() in ("true", "1", "yes", "on"):
-            warnings.append("plain http is allowed (Allow plain HTTP = true): credentials may travel unencrypted")
-        return warnings
+        return C.security_warnings(self.target_class(), self.connection_values(), os.environ)
+
+    def describe_error(self, exc: BaseException) -> str:
+        """An error as the settings page words it: settings named by their labels, not their keys."""
+        return worded_with_labels(exc, self.TARGET, {f.key: f.label for f in self.target_class().all_fields()})
 
     def build_target(self) -> BaseTarget:
         """The target client built from the settings (environment fallback for empty ones)."""
@@ -137,7 +138,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
         try:
             return build_target(self.TARGET, config)
         except ConfigError as exc:
-            raise ConfigError(f"{exc} (plugin settings of {self.TITLE})") from None
+            raise ConfigError(f"{self.describe_error(exc)} (plugin settings of {self.TITLE})") from None
 
     # -- events ---------------------------------------------------------------------------
 

@@ -15,14 +15,15 @@ from its config file or ``INVENTREE_PLUGIN_SETTINGS`` ({"<plugin slug>": {"TOKEN
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..core.errors import ConfigError
 from ..core.http import check_base_url
-from ..core.target import BaseTarget, ConfigField, _coerce
+from ..core.settings import ConfigField, parse_bool
+from ..core.target import BaseTarget
 
 # What quantity is pushed.
 IN_STOCK = "in_stock"
@@ -39,10 +40,6 @@ SKU_PARAMETER = "parameter"
 METADATA_KEY = "commerce_sync"
 
 ENV_PREFIX = "INVENTREE_COMMERCE_SYNC_"
-
-
-def _truthy(value: object) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes", "on", "y")
 
 
 def validate_buffer(value: object) -> None:
@@ -82,9 +79,11 @@ def field_validator(target_cls: type[BaseTarget], field: ConfigField) -> Callabl
             if field.key == "url":
                 check_base_url(target_cls.name, text, allow_insecure_http=True, api_paths=target_cls.API_PATHS)
             else:
-                _coerce(target_cls.name, field, text)
+                field.parse(text)
         except ConfigError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(exc.naming(lambda _key: field.label)) from None
+        except ValueError as exc:
+            raise ValueError(f"{field.label} {exc}") from None
 
     validate.__name__ = f"validate_{target_cls.name}_{field.key}"
     return validate
@@ -120,128 +119,136 @@ def connection_setting_definitions(target_cls: type[BaseTarget]) -> dict[str, di
     return definitions
 
 
+def plugin_setting_definitions(target_cls: type[BaseTarget] | None) -> dict[str, dict[str, Any]]:
+    """Every SettingsMixin entry of the plugin for ``target_cls`` (None: its client did not load)."""
+    definitions = sync_setting_definitions(target_cls.title if target_cls is not None else "the target")
+    if target_cls is not None:
+        definitions.update(connection_setting_definitions(target_cls))
+    return definitions
+
+
 def _setting_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def sync_setting_definitions(target_title: str) -> dict[str, dict[str, Any]]:
-    """SettingsMixin entries common to the four plugins."""
-    return {
-        "ENABLED": {
-            "name": "Enable sync",
-            "description": f"Push stock levels to {target_title} (with dry-run on, nothing is written)",
-            "default": True,
-            "validator": bool,
-        },
-        "DRY_RUN": {
-            "name": "Dry run",
-            "description": "Compute and record what would be written, write nothing",
-            "default": True,
-            "validator": bool,
-        },
-        "QUANTITY": {
-            "name": "Quantity to push",
-            "description": "In stock, or available (in stock minus sales order and build allocations)",
-            "default": AVAILABLE,
-            "choices": [(AVAILABLE, "Available"), (IN_STOCK, "In stock")],
-        },
-        "LOCATION": {
-            "name": "Stock location",
-            "description": "Only stock in this location and its sublocations counts (empty: all)",
-            "model": "stock.stocklocation",
-        },
-        "INCLUDE_VARIANTS": {
-            "name": "Include variants",
-            "description": "A template part's quantity includes the stock of its variants",
-            "default": True,
-            "validator": bool,
-        },
-        "SAFETY_BUFFER": {
-            "name": "Safety buffer",
-            "description": "Quantity kept back: pushed = max(quantity - buffer, 0)",
-            "default": "0",
-            "validator": validate_buffer,
-        },
-        "SKU_SOURCE": {
-            "name": "SKU source",
-            "description": "Which part field is the SKU on the target (a part's metadata "
-                           "commerce_sync.<target>.sku overrides it)",
-            "default": SKU_IPN,
-            "choices": [(SKU_IPN, "IPN"), (SKU_NAME, "Part name"), (SKU_PARAMETER, "Part parameter")],
-        },
-        "SKU_PARAMETER": {
-            "name": "SKU parameter",
-            "description": "Name of the part parameter that holds the SKU (when SKU source is a parameter)",
-            "default": "",
-            "validator": validate_parameter_name,
-        },
-        "RECONCILE_MINUTES": {
-            "name": "Reconciliation interval (minutes)",
-            "description": "Compare every linked part with what was pushed and push differences (0: off)",
-            "default": 60,
-            "validator": validate_minutes,
-        },
-        "VERIFY_MINUTES": {
-            "name": "Target check interval (minutes)",
-            "description": "Read the target's quantities and repair differences made on the target (0: off)",
-            "default": 1440,
-            "validator": validate_minutes,
-        },
-    }
+def _setting(key: str, name: str, description: str, default: Any, *, parse: Callable[[Any], Any],
+             setting_default: Any = None, **definition: Any) -> Any:
+    """One sync setting: a field of SyncSettings whose metadata is its SettingsMixin entry.
+
+    ``parse`` turns a stored value into the field's value (ValueError when it cannot);
+    ``setting_default`` is the stored default where it differs from the typed one.
+    """
+    entry = {"name": name, "description": description,
+             "default": default if setting_default is None else setting_default, **definition}
+    return dataclasses.field(default=default, metadata={"key": key, "parse": parse, "definition": entry})
 
 
-@dataclass(frozen=True)
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value)
+        if text not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)} (got {text!r})")
+        return text
+    return parse
+
+
+def _parse_buffer(value: Any) -> Decimal:
+    validate_buffer(value)
+    return Decimal(str(value).strip() or "0")
+
+
+def _parse_minutes(value: Any) -> int:
+    validate_minutes(value)
+    return int(str(value).strip() or "0")
+
+
+def _parse_location(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ValueError(f"must be a stock location (got {value!r})") from None
+
+
+@dataclasses.dataclass(frozen=True)
 class SyncSettings:
-    """A plugin's sync settings, read and typed."""
+    """A plugin's sync settings, read and typed; each field declares its setting once."""
 
-    enabled: bool = True
-    dry_run: bool = True
-    quantity: str = AVAILABLE
-    location_id: int | None = None
-    include_variants: bool = True
-    buffer: Decimal = Decimal(0)
-    sku_source: str = SKU_IPN
-    sku_parameter: str = ""
-    reconcile_minutes: int = 60
-    verify_minutes: int = 1440
+    enabled: bool = _setting("ENABLED", "Enable sync",
+                             "Push stock levels to {target} (with dry-run on, nothing is written)", True,
+                             parse=parse_bool, validator=bool)
+    dry_run: bool = _setting("DRY_RUN", "Dry run", "Compute and record what would be written, write nothing", True,
+                             parse=parse_bool, validator=bool)
+    quantity: str = _setting("QUANTITY", "Quantity to push",
+                             "In stock, or available (in stock minus sales order and build allocations)", AVAILABLE,
+                             parse=_choice(AVAILABLE, IN_STOCK),
+                             choices=[(AVAILABLE, "Available"), (IN_STOCK, "In stock")])
+    location_id: int | None = _setting("LOCATION", "Stock location",
+                                       "Only stock in this location and its sublocations counts (empty: all)", None,
+                                       parse=_parse_location, model="stock.stocklocation")
+    include_variants: bool = _setting("INCLUDE_VARIANTS", "Include variants",
+                                      "A template part's quantity includes the stock of its variants", True,
+                                      parse=parse_bool, validator=bool)
+    buffer: Decimal = _setting("SAFETY_BUFFER", "Safety buffer",
+                               "Quantity kept back: pushed = max(quantity - buffer, 0)", Decimal(0),
+                               parse=_parse_buffer, setting_default="0", validator=validate_buffer)
+    sku_source: str = _setting("SKU_SOURCE", "SKU source",
+                               "Which part field is the SKU on the target (a part's metadata "
+                               "commerce_sync.<target>.sku overrides it)", SKU_IPN,
+                               parse=_choice(SKU_IPN, SKU_NAME, SKU_PARAMETER),
+                               choices=[(SKU_IPN, "IPN"), (SKU_NAME, "Part name"), (SKU_PARAMETER, "Part parameter")])
+    sku_parameter: str = _setting("SKU_PARAMETER", "SKU parameter",
+                                  "Name of the part parameter that holds the SKU (when SKU source is a parameter)", "",
+                                  parse=lambda value: str(value).strip(), setting_default="",
+                                  validator=validate_parameter_name)
+    reconcile_minutes: int = _setting("RECONCILE_MINUTES", "Reconciliation interval (minutes)",
+                                      "Compare every linked part with what was pushed and push differences (0: off)",
+                                      60, parse=_parse_minutes, validator=validate_minutes)
+    verify_minutes: int = _setting("VERIFY_MINUTES", "Target check interval (minutes)",
+                                   "Read the target's quantities and repair differences made on the target (0: off)",
+                                   1440, parse=_parse_minutes, validator=validate_minutes)
 
     @classmethod
-    def from_values(cls, values: Mapping[str, Any]) -> "SyncSettings":
+    def from_values(cls, values: Mapping[str, Any]) -> SyncSettings:
         """Typed settings from stored values; a bad value raises ConfigError naming the setting."""
-        def get(key: str, default: Any) -> Any:
+        typed: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            key = f.metadata["key"]
             value = values.get(key)
-            return default if value is None or value == "" else value
+            if value is None or value == "":
+                typed[f.name] = f.default
+                continue
+            try:
+                typed[f.name] = f.metadata["parse"](value)
+            except ValueError as exc:
+                raise ConfigError(str(exc), key=key) from None
+        settings = cls(**typed)
+        if settings.sku_source == SKU_PARAMETER and not settings.sku_parameter:
+            raise ConfigError("is empty, but SKU source is a part parameter (SKU_PARAMETER names it)",
+                              key="SKU_PARAMETER")
+        return settings
 
-        try:
-            validate_buffer(get("SAFETY_BUFFER", "0"))
-            validate_minutes(get("RECONCILE_MINUTES", 60))
-            validate_minutes(get("VERIFY_MINUTES", 1440))
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from None
-        quantity = str(get("QUANTITY", AVAILABLE))
-        if quantity not in (AVAILABLE, IN_STOCK):
-            raise ConfigError(f"QUANTITY must be {AVAILABLE} or {IN_STOCK} (got {quantity!r})")
-        source = str(get("SKU_SOURCE", SKU_IPN))
-        if source not in (SKU_IPN, SKU_NAME, SKU_PARAMETER):
-            raise ConfigError(f"SKU_SOURCE must be one of {SKU_IPN}, {SKU_NAME}, {SKU_PARAMETER} (got {source!r})")
-        parameter = str(get("SKU_PARAMETER", "")).strip()
-        if source == SKU_PARAMETER and not parameter:
-            raise ConfigError("SKU source is a part parameter, but SKU_PARAMETER (its name) is empty")
-        location = get("LOCATION", None)
-        return cls(
-            enabled=_truthy(get("ENABLED", True)),
-            dry_run=_truthy(get("DRY_RUN", True)),
-            quantity=quantity,
-            location_id=int(location) if location not in (None, "") else None,
-            include_variants=_truthy(get("INCLUDE_VARIANTS", True)),
-            buffer=Decimal(str(get("SAFETY_BUFFER", "0")).strip()),
-            sku_source=source,
-            sku_parameter=parameter,
-            reconcile_minutes=int(get("RECONCILE_MINUTES", 60)),
-            verify_minutes=int(get("VERIFY_MINUTES", 1440)),
-        )
+
+SYNC_KEYS: tuple[str, ...] = tuple(f.metadata["key"] for f in dataclasses.fields(SyncSettings))
+
+
+def sync_setting_label(key: str) -> str:
+    return next(f.metadata["definition"]["name"] for f in dataclasses.fields(SyncSettings) if f.metadata["key"] == key)
+
+
+def sync_setting_definitions(target_title: str) -> dict[str, dict[str, Any]]:
+    """SettingsMixin entries common to the four plugins; ``target_title`` names the service."""
+    definitions: dict[str, dict[str, Any]] = {}
+    for f in dataclasses.fields(SyncSettings):
+        entry = dict(f.metadata["definition"])
+        entry["description"] = entry["description"].replace("{target}", target_title)
+        if entry.get("default") is None:
+            del entry["default"]
+        definitions[f.metadata["key"]] = entry
+    return definitions
 
 
 def connection_config(target_cls: type[BaseTarget], values: Mapping[str, Any],
@@ -261,6 +268,27 @@ def connection_config(target_cls: type[BaseTarget], values: Mapping[str, Any],
     return config
 
 
+def security_warnings(target_cls: type[BaseTarget], values: Mapping[str, Any],
+                      environ: Mapping[str, str]) -> list[str]:
+    """What an admin must see: TLS verification or HTTPS switched off, in the settings or
+    in the environment variables that stand in for empty ones."""
+    config = connection_config(target_cls, values, environ)
+
+    def switched(key: str, wanted: bool) -> bool:
+        try:
+            return parse_bool(config.get(key, not wanted)) is wanted
+        except ValueError:
+            return False
+
+    warnings = []
+    if switched("verify", False):
+        warnings.append("TLS certificate verification is switched off (Verify TLS = false): anyone on the "
+                        "network path can read the credentials")
+    if switched("allow_insecure_http", True):
+        warnings.append("plain http is allowed (Allow plain HTTP = true): credentials may travel unencrypted")
+    return warnings
+
+
 def part_override(metadata: object, target: str) -> dict[str, Any]:
     """The part's commerce_sync settings for ``target`` (exclude flag merged in)."""
     if not isinstance(metadata, Mapping):
@@ -270,8 +298,13 @@ def part_override(metadata: object, target: str) -> dict[str, Any]:
         return {}
     own = block.get(target)
     result = dict(own) if isinstance(own, Mapping) else {}
-    if _truthy(block.get("exclude", False)):
-        result["exclude"] = True
+    if "exclude" in block:
+        try:
+            everywhere: object = parse_bool(block["exclude"])
+        except ValueError:
+            everywhere = block["exclude"]  # choose_sku says what is wrong with it
+        if everywhere is not False:
+            result["exclude"] = everywhere
     return result
 
 
@@ -279,7 +312,11 @@ def choose_sku(target: str, settings: SyncSettings, *, ipn: str | None, name: st
                parameter: str | None, metadata: object) -> tuple[str | None, str | None]:
     """(sku, None) for a linked part, or (None, why it is not linked)."""
     override = part_override(metadata, target)
-    if _truthy(override.get("exclude", False)):
+    try:
+        excluded = parse_bool(override.get("exclude", False))
+    except ValueError as exc:
+        return None, f"not pushed: exclude in the part's metadata ({METADATA_KEY}) {exc}"
+    if excluded:
         return None, "excluded in the part's metadata"
     sku = str(override.get("sku") or "").strip()
     if sku:

@@ -21,6 +21,7 @@ import io
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
@@ -221,7 +222,7 @@ def sync_parts(plugin, part_ids: Iterable[int] | None = None, *, force: bool = F
     try:
         report = engine.sync(levels, force=force, verify=verify)
     except AuthenticationError as exc:
-        message = redact(exc)
+        message = redact(plugin.describe_error(exc))
         _record_failure(target_name, linked, message)
         update_state(plugin, last_error=message)
         log.warning("%s", message)
@@ -348,6 +349,6 @@ def status_csv(plugin) -> str:
 def _iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
 
-    return datetime.fromtimestamp(float(timestamp), tz.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(float(timestamp), UTC).isoformat(timespec="seconds")

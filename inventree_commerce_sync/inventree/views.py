@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from ..core.errors import ConfigError, SyncError
 from ..core.redact import redact
+from ..core.settings import parse_bool
 from . import sync
 
 
@@ -59,6 +60,13 @@ def _part_id(value) -> int | None:
         return None
 
 
+def _flag(value) -> bool:
+    try:
+        return parse_bool(value if value is not None else False)
+    except ValueError:
+        return False
+
+
 class StatusView(PluginView):
     def get(self, request):
         part = request.query_params.get("part")
@@ -66,7 +74,7 @@ class StatusView(PluginView):
             return Response({"error": "part must be a part id"}, status=400)
         try:
             rows = sync.status_rows(self.plugin, None if part is None else [_part_id(part)],
-                                    only_out_of_sync=request.query_params.get("out_of_sync") in ("1", "true"))
+                                    only_out_of_sync=_flag(request.query_params.get("out_of_sync")))
         except ConfigError as exc:
             return Response({"error": redact(exc)}, status=400)
         state = sync.read_state(self.plugin)
@@ -101,7 +109,7 @@ class SyncNowView(PluginView):
         if not self.plugin.sync_enabled():
             return Response({"error": f"sync to {self.plugin.TITLE} is disabled in the plugin settings"}, status=400)
         part = request.data.get("part") if hasattr(request.data, "get") else None
-        force = str(request.data.get("force", "")).lower() in ("1", "true") if hasattr(request.data, "get") else False
+        force = _flag(request.data.get("force")) if hasattr(request.data, "get") else False
         if part is None:
             from InvenTree.tasks import offload_task
 
@@ -128,7 +136,7 @@ class CheckView(PluginView):
             result = target.check()
         except (ConfigError, SyncError) as exc:
             return Response({"ok": False, "target": self.plugin.TARGET, "url": None,
-                             "details": [redact(exc)]}, status=200)
+                             "details": [redact(self.plugin.describe_error(exc))]}, status=200)
         return Response({"ok": result.ok, "target": result.target, "url": redact(result.url),
                          "details": [redact(d) for d in result.details],
                          "warnings": self.plugin.security_warnings()})

@@ -5,8 +5,8 @@ What the API makes different (from the vendor's OpenAPI document and source code
 - Every request carries ``X-API-TOKEN`` and ``X-Requested-With: XMLHttpRequest``; without the
   latter Laravel renders its errors as HTML pages.
 - Product lists include archived and deleted products unless ``status=active``, and
-  ``product_key`` is not unique: two active products with the SKU as key fail that SKU, and
-  the message names both ids so the user can archive one.
+  ``product_key`` is not unique: two active products with the SKU as key skip that SKU, and
+  the reason names both ids so the user can archive one.
 - ``GET /products`` pages with ``per_page`` (the server caps it at 5000) and ``page``, and
   filters exactly by ``product_key`` (compared by MySQL's case- and accent-insensitive
   collation, so this client compares the keys it gets back exactly itself).
@@ -22,16 +22,19 @@ What the API makes different (from the vendor's OpenAPI document and source code
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
+import requests
+
 from ..core.errors import AuthenticationError, ProtocolError, TargetError
-from ..core.http import decode_json, status_error
+from ..core.http import decode_json, error_body, shapeless_error, status_error
+from ..core.ratelimit import RateLimitWait, wait_out_rate_limit
 from ..core.redact import get_logger, redact
-from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote
+from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, held_by_several
+from ..core.values import collate_sku
 
 log = get_logger(__name__)
 
@@ -52,6 +55,8 @@ KEY_LOOKUP_PAGE_SIZE = 100
 # wait: wait in steps until a minute has passed, then give up.
 RATE_LIMIT_STEP = 10.0
 RATE_LIMIT_MAX_WAIT = 70.0
+RATE_LIMIT = RateLimitWait(pause=RATE_LIMIT_STEP, max_pause=RATE_LIMIT_MAX_WAIT, max_waits=100,
+                           max_total=RATE_LIMIT_MAX_WAIT)
 
 
 class _Product(NamedTuple):
@@ -62,7 +67,7 @@ class _Product(NamedTuple):
     in_stock_quantity: int
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> "_Product":
+    def of(cls, row: Mapping[str, Any]) -> _Product:
         return cls(row["id"], row.get("quantity", 1), row.get("in_stock_quantity") or 0)
 
 
@@ -129,7 +134,7 @@ class InvoiceNinjaTarget(BaseTarget):
                           params={"product_key": sku, "status": "active", "per_page": KEY_LOOKUP_PAGE_SIZE})
         rows = _rows(body)
         more_pages = int(_pagination(body).get("total_pages") or 1) > 1
-        if more_pages or any(_loose(r["product_key"]) != _loose(sku) for r in rows):
+        if more_pages or any(collate_sku(r["product_key"]) != collate_sku(sku) for r in rows):
             log.info("invoiceninja: this server ignores ?product_key=; listing all products instead")
             self.key_filter_works = False
             return None
@@ -165,7 +170,7 @@ class InvoiceNinjaTarget(BaseTarget):
 
     def _known(self, remote: Remote) -> _Product | None:
         """The newest record of the remote's product this sync has, without asking."""
-        product = self._by_id.get(remote.remote_id)
+        product = self._by_id.get(remote.id)
         if product is None and self._listing is not None:
             product = self._listing.get(remote.sku)
         return product if product is not None and product.id == remote.remote_id else None
@@ -183,9 +188,9 @@ class InvoiceNinjaTarget(BaseTarget):
         else asked for; a product that no longer exists has no quantity."""
         quantities: dict[str, Decimal] = {}
         for remote in remotes:
-            if not remote.found or remote.data.get("error"):
+            if not remote.found:
                 continue
-            product = self._known(remote) or self._fetch(remote.sku, remote.remote_id)
+            product = self._known(remote) or self._fetch(remote.sku, remote.id)
             if product is not None:
                 quantities[remote.sku] = Decimal(str(product.in_stock_quantity))
         return quantities
@@ -203,9 +208,6 @@ class InvoiceNinjaTarget(BaseTarget):
     def write(self, changes: Sequence[Change]) -> dict[str, Outcome]:
         outcomes: dict[str, Outcome] = {}
         for change in changes:
-            if change.remote.data.get("error"):
-                outcomes[change.sku] = Outcome.failed(change.remote.data["error"])
-                continue
             try:
                 outcomes[change.sku] = self._write_one(change)
             except AuthenticationError:
@@ -260,33 +262,28 @@ class InvoiceNinjaTarget(BaseTarget):
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
               json: Any = None, count_as: str | None = None) -> Any:
         """One API call: the decoded answer, or the TargetError its status calls for."""
-        waited = 0.0
-        while True:
-            response = self.session.request(method, self.api + path, params=params, json=json, count_as=count_as)
-            if response.status_code != 429 or waited >= RATE_LIMIT_MAX_WAIT:
-                break
-            pause = min(_retry_after(response) or RATE_LIMIT_STEP, RATE_LIMIT_MAX_WAIT - waited)
-            log.info("invoiceninja: rate limit reached; waiting %.0f s", pause)
-            self.sleep(pause)
-            waited += pause
+        response = wait_out_rate_limit(self.name, lambda: self.session.request(
+            method, self.api + path, params=params, json=json, count_as=count_as), RATE_LIMIT, sleep=self.sleep)
         if response.status_code >= 400:
             raise self._error(response)
         return decode_json(self.name, response)
 
-    def _error(self, response) -> TargetError:
-        try:
-            body = decode_json(self.name, response)
-        except ProtocolError as exc:
-            if response.status_code == 429 or response.status_code >= 500:  # a proxy's or a crash page
-                return status_error(self.name, response, response.reason or "", auth_hint=AUTH_HINT)
-            return exc
-        message = ""
-        if isinstance(body, dict):
-            message = str(body.get("message") or "")
-            errors = body.get("errors")
-            if isinstance(errors, dict) and errors:  # 422: {"field": ["what is wrong"]}
-                message += " " + "; ".join(f"{field}: {' '.join(map(str, texts)) if isinstance(texts, list) else texts}"
-                                           for field, texts in errors.items())
+    def _error(self, response: requests.Response) -> TargetError:
+        body = error_body(response)
+        if body is None and (response.status_code == 429 or response.status_code >= 500):  # a proxy's or crash page
+            return shapeless_error(self.name, response, auth_hint=AUTH_HINT)
+        if body is None:  # an HTML page instead of Invoice Ninja's API: a wrong url, not a refusal
+            try:
+                decode_json(self.name, response)
+            except ProtocolError as exc:
+                return exc
+            return ProtocolError(self.name, f"answered HTTP {response.status_code} without an error message",
+                                 status=response.status_code)
+        message = str(body.get("message") or "")
+        errors = body.get("errors")
+        if isinstance(errors, dict) and errors:  # 422: {"field": ["what is wrong"]}
+            message += " " + "; ".join(f"{field}: {' '.join(map(str, texts)) if isinstance(texts, list) else texts}"
+                                       for field, texts in errors.items())
         return status_error(self.name, response, message, auth_hint=AUTH_HINT)
 
 
@@ -295,11 +292,8 @@ def _remote(sku: str, products: list[_Product]) -> Remote:
         return Remote(sku, None)
     first = products[0]
     if len(products) > 1:
-        ids = ", ".join(p.id for p in products)
-        return Remote(sku, first.id, "product", data={
-            "error": f"invoiceninja: {len(products)} active products have product_key {sku!r} (ids {ids}); "
-                     "archive or rename all but one in Invoice Ninja",
-        })
+        return held_by_several(sku, [p.id for p in products], records="active Invoice Ninja products",
+                               fix="archive or rename all but one in Invoice Ninja")
     return Remote(sku, first.id, "product", data={"quantity": first.quantity})
 
 
@@ -327,16 +321,3 @@ def _pagination(body: Any) -> dict[str, Any]:
 def _is_active(product: Mapping[str, Any]) -> bool:
     """Not archived or deleted (a guard in case the status filter was not applied)."""
     return not product.get("is_deleted") and not product.get("archived_at")
-
-
-def _loose(key: str) -> str:
-    """A key as MySQL's case- and accent-insensitive collation compares it."""
-    decomposed = unicodedata.normalize("NFKD", str(key))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().rstrip()
-
-
-def _retry_after(response) -> float | None:
-    try:
-        return max(0.0, float(response.headers.get("Retry-After", "")))
-    except ValueError:
-        return None

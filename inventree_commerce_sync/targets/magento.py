@@ -19,18 +19,32 @@ are products whose stock is not managed. The product list does not carry the sto
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any, NamedTuple
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from ..core.errors import AuthenticationError, ConfigError, ProtocolError, TargetError
-from ..core.http import SAFE_METHODS, decode_json, shapeless_error, status_error
+from ..core.http import SAFE_METHODS, decode_json, error_body, shapeless_error, status_error
 from ..core.redact import get_logger
-from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, comma_list_groups
+from ..core.target import (
+    OK,
+    BaseTarget,
+    Change,
+    CheckResult,
+    ConfigField,
+    Outcome,
+    Remote,
+    case_differs,
+    comma_list_groups,
+)
+from ..core.values import collate_sku, json_number
+from .magento_rest import RouteMissing, StockItem, criteria, error_message, path_segment
+
+__all__ = ["UNMANAGED", "MagentoTarget", "error_message"]
 
 log = get_logger(__name__)
 
@@ -63,24 +77,6 @@ STOCK_ITEM_WORKERS = 4
 # (Magento\Framework\Webapi\Validator\EntityArrayValidator); we then send smaller batches.
 _ARRAY_LIMIT = re.compile(r"Maximum items of type .* is (\d+)")
 _STORE_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-
-
-class StockItem(NamedTuple):
-    """What this client uses of a Magento stock item."""
-
-    item_id: Any
-    manage_stock: bool
-    backorders: bool
-    qty: Any  # as Magento sent it (legacy mode reads it); None when absent
-
-    @classmethod
-    def of(cls, item: Mapping[str, Any]) -> "StockItem":
-        return cls(item.get("item_id"), item.get("manage_stock") is not False, bool(item.get("backorders")),
-                   item.get("qty"))
-
-
-class RouteMissing(TargetError):
-    """Magento has no REST route at the path asked for (as opposed to a missing record)."""
 
 
 class MagentoTarget(BaseTarget):
@@ -117,16 +113,13 @@ class MagentoTarget(BaseTarget):
         super().__init__(settings)
         store_code = self.config["store_code"]
         if not _STORE_CODE.fullmatch(store_code):
-            raise ConfigError(
-                f"[magento] store_code {store_code!r} is not a store code (letters, digits, underscore)"
-            )
+            raise ConfigError(f"{store_code!r} is not a store code (letters, digits, underscore)",
+                              target=self.name, key="store_code")
         self.legacy = self.config["mode"] == "legacy"
         self.source_code = self.config["source_code"]
         if self.legacy and self.source_code != "default":
-            raise ConfigError(
-                "[magento] mode = \"legacy\" can only write the default source; "
-                "remove source_code, or use mode = \"msi\""
-            )
+            raise ConfigError("must be default in legacy mode, which can only write the default source; "
+                              "leave it empty, or use mode msi", target=self.name, key="source_code")
         if self.legacy:
             self.write_batch = 1  # the stock item API has no batch form
         self.base = f"{self.config['url']}/rest/{store_code}/V1"
@@ -148,9 +141,9 @@ class MagentoTarget(BaseTarget):
             if isinstance(product, dict) and isinstance(product.get("sku"), str):
                 products[product["sku"]] = product
         # MySQL compares SKUs without regard to letter case, so a search may answer "ABC" for "abc".
-        by_folded: dict[str, str] = {}
+        by_collated: dict[str, str] = {}
         for sku in products:
-            by_folded.setdefault(sku.casefold(), sku)
+            by_collated.setdefault(collate_sku(sku), sku)
 
         remotes: dict[str, Remote] = {}
         stock_items: dict[str, StockItem | None] = {}
@@ -158,13 +151,11 @@ class MagentoTarget(BaseTarget):
         for sku in wanted:
             product = products.get(sku)
             if product is None:
-                actual = by_folded.get(sku.casefold())
+                actual = by_collated.get(collate_sku(sku))
                 if actual is not None:
                     other = products[actual]
-                    remotes[sku] = Remote(
-                        sku, str(other.get("id") or actual), other.get("type_id", ""),
-                        skip_reason=f"Magento's SKU is {actual!r}, which differs in letter case; make them identical",
-                    )
+                    remotes[sku] = case_differs(sku, actual, str(other.get("id") or actual),
+                                                str(other.get("type_id") or ""), title="Magento")
                 continue
             kind = str(product.get("type_id") or "")
             reason = DERIVED_STOCK.get(kind)
@@ -203,11 +194,11 @@ class MagentoTarget(BaseTarget):
         if not skus:
             return {}
         with ThreadPoolExecutor(max_workers=min(STOCK_ITEM_WORKERS, len(skus))) as pool:
-            return dict(zip(skus, pool.map(self._get_stock_item, skus)))
+            return dict(zip(skus, pool.map(self._get_stock_item, skus), strict=True))
 
     def _get_stock_item(self, sku: str) -> StockItem | None:
         try:
-            item = self._call("GET", f"/stockItems/{_path(sku)}")
+            item = self._call("GET", f"/stockItems/{path_segment(sku)}")
         except TargetError as exc:
             if exc.status == 404 and not isinstance(exc, RouteMissing):
                 return None
@@ -223,8 +214,9 @@ class MagentoTarget(BaseTarget):
         by_magento_sku = {r.data.get("sku", r.sku): r.sku for r in remotes if r.found}
         quantities: dict[str, Decimal] = {}
         if self.legacy:
-            items = {magento_sku: self._stock_items.pop(magento_sku) for magento_sku in by_magento_sku
-                     if magento_sku in self._stock_items}
+            items: dict[str, StockItem | None] = {
+                magento_sku: self._stock_items.pop(magento_sku) for magento_sku in by_magento_sku
+                if magento_sku in self._stock_items}
             items.update(self._fetch_stock_items([s for s in by_magento_sku if s not in items]))
             for magento_sku, sku in by_magento_sku.items():
                 item = items.get(magento_sku)
@@ -235,9 +227,9 @@ class MagentoTarget(BaseTarget):
         for item in self._search_by_sku("/inventory/source-items", list(by_magento_sku), also=source):
             if not isinstance(item, dict) or item.get("source_code") != self.source_code:
                 continue
-            sku = by_magento_sku.get(item.get("sku"))
-            if sku is not None and item.get("quantity") is not None:
-                quantities[sku] = Decimal(str(item["quantity"]))
+            found = by_magento_sku.get(str(item.get("sku")))
+            if found is not None and item.get("quantity") is not None:
+                quantities[found] = Decimal(str(item["quantity"]))
         return quantities
 
     # -- write --------------------------------------------------------------------------
@@ -259,7 +251,7 @@ class MagentoTarget(BaseTarget):
                 {
                     "sku": change.remote.data.get("sku", change.sku),
                     "source_code": self.source_code,
-                    "quantity": _number(change.quantity),
+                    "quantity": json_number(change.quantity),
                     "status": 1 if _in_stock(change) else 0,
                 }
                 for change in batch
@@ -269,7 +261,7 @@ class MagentoTarget(BaseTarget):
             except AuthenticationError:
                 raise
             except TargetError as exc:
-                limit = _ARRAY_LIMIT.search(str(exc))
+                limit = _ARRAY_LIMIT.search(exc.detail)
                 if exc.status == 400 and limit and 0 < int(limit.group(1)) < len(batch):
                     log.info("magento: the store accepts at most %s items per call", limit.group(1))
                     self._array_limit = int(limit.group(1))
@@ -286,9 +278,9 @@ class MagentoTarget(BaseTarget):
     def _put_stock_item(self, change: Change) -> Outcome:
         magento_sku = change.remote.data.get("sku", change.sku)
         item_id = change.remote.data.get("item_id") or 1
-        body = {"stockItem": {"qty": _number(change.quantity), "is_in_stock": _in_stock(change)}}
+        body = {"stockItem": {"qty": json_number(change.quantity), "is_in_stock": _in_stock(change)}}
         try:
-            self._call("PUT", f"/products/{_path(magento_sku)}/stockItems/{item_id}", json=body)
+            self._call("PUT", f"/products/{path_segment(magento_sku)}/stockItems/{item_id}", json=body)
         except AuthenticationError:
             raise
         except TargetError as exc:
@@ -315,7 +307,7 @@ class MagentoTarget(BaseTarget):
             if store is not None:
                 details.append(f"store view {code!r}: {store.get('base_url')} ({store.get('base_currency_code')})")
         except TargetError as exc:
-            details.append(f"store configuration not readable (not needed for syncing): {_strip_name(exc)}")
+            details.append(f"store configuration not readable (not needed for syncing): {exc.reason}")
 
         if self.legacy:
             details.append("mode legacy: quantities are written to the default source with the stock item API")
@@ -324,7 +316,7 @@ class MagentoTarget(BaseTarget):
             return CheckResult(self.name, self.config["url"], ok, details)
 
         def source() -> str:
-            found = self._call("GET", f"/inventory/sources/{_path(self.source_code)}")
+            found = self._call("GET", f"/inventory/sources/{path_segment(self.source_code)}")
             if not isinstance(found, dict):
                 raise ProtocolError(self.name, "GET /V1/inventory/sources/{code} did not answer a source")
             if found.get("enabled") is False:
@@ -334,14 +326,14 @@ class MagentoTarget(BaseTarget):
         ok &= self._check_step(details, "find the source", source)
         ok &= self._check_step(details, "read source items", lambda: self._call(
             "GET", "/inventory/source-items",
-            params=_criteria([("source_code", "eq", self.source_code)], page_size=1, page=1)))
+            params=criteria([("source_code", "eq", self.source_code)], page_size=1, page=1)))
         return CheckResult(self.name, self.config["url"], ok, details)
 
-    def _check_step(self, details: list[str], what: str, step) -> bool:
+    def _check_step(self, details: list[str], what: str, step: Callable[[], object]) -> bool:
         try:
             result = step()
         except TargetError as exc:
-            details.append(f"cannot {what}: {_strip_name(exc)}")
+            details.append(f"cannot {what}: {exc.reason}")
             return False
         details.append(result if isinstance(result, str) else f"can {what}")
         return True
@@ -364,7 +356,7 @@ class MagentoTarget(BaseTarget):
         past the end, so the number of pages comes from ``total_count``, not from an empty page."""
         page = 1
         while True:
-            body = self._call("GET", path, params=_criteria(filters, page_size=page_size, page=page))
+            body = self._call("GET", path, params=criteria(filters, page_size=page_size, page=page))
             items, total = self._search_result(body, path)
             yield from items
             if page * page_size >= total or not items:
@@ -385,71 +377,21 @@ class MagentoTarget(BaseTarget):
         raise self._error(response)
 
     def _error(self, response: requests.Response) -> TargetError:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+        body = error_body(response)
+        if body is None or not isinstance(body.get("message"), str):
             return shapeless_error(self.name, response, auth_hint=AUTH_HINT)
         message = error_message(body)
         # Magento's "Request does not match any route.": a wrong store code, or no MSI modules.
         if response.status_code == 404 and "route" in body["message"].lower():
             path = urlsplit(response.url or "").path
-            hint = ("the Inventory (MSI) REST API is not installed; set [magento] mode = \"legacy\""
-                    if "/inventory/" in path else "check [magento] url and store_code")
-            return RouteMissing(self.name, f"{path}: {message} ({hint})", status=404)
+            if "/inventory/" in path:
+                return RouteMissing(self.name, f"{path}: {message} (the Inventory (MSI) REST API is not installed; "
+                                    "set [magento] mode = \"legacy\")", status=404, detail=message)
+            return RouteMissing(self.name, f"{path}: {message}", status=404, detail=message,
+                                fix=("url", "store_code"))
         return status_error(self.name, response, message, auth_hint=AUTH_HINT)
-
-
-def error_message(body: Mapping[str, Any]) -> str:
-    """Magento's error text with its parameters put in: ``%1`` from a list, ``%name`` from a
-    dict, followed by the messages of a validation error's ``errors``."""
-    text = _substitute(str(body.get("message", "")), body.get("parameters"))
-    details = [
-        _substitute(str(error.get("message", "")), error.get("parameters"))
-        for error in body.get("errors") or []
-        if isinstance(error, dict)
-    ]
-    return "; ".join([text, *details]) if details else text
-
-
-def _substitute(message: str, parameters: Any) -> str:
-    if isinstance(parameters, list):
-        values = {str(index): value for index, value in enumerate(parameters, start=1)}
-    elif isinstance(parameters, dict):
-        values = {str(key): value for key, value in parameters.items()}
-    else:
-        return message
-    return re.sub(r"%(\w+)", lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), message)
-
-
-def _criteria(filters: list[tuple[str, str, str]], *, page_size: int, page: int) -> dict[str, Any]:
-    """searchCriteria query parameters: one filter group per filter (the groups are ANDed)."""
-    params: dict[str, Any] = {}
-    for index, (field, condition, value) in enumerate(filters):
-        prefix = f"searchCriteria[filterGroups][{index}][filters][0]"
-        params[f"{prefix}[field]"] = field
-        params[f"{prefix}[value]"] = value
-        params[f"{prefix}[conditionType]"] = condition
-    params["searchCriteria[pageSize]"] = page_size
-    params["searchCriteria[currentPage]"] = page
-    return params
-
-
-def _path(sku: str) -> str:
-    """A SKU as one path segment: '/' as %2F, and '+' as %2B so that it is not read as a space."""
-    return quote(sku, safe="")
-
-
-def _number(quantity: Decimal) -> int | float:
-    return int(quantity) if quantity == quantity.to_integral_value() else float(quantity)
 
 
 def _in_stock(change: Change) -> bool:
     # As Magento itself decides: a product that takes backorders stays in stock at 0.
     return change.quantity > 0 or bool(change.remote.data.get("backorders"))
-
-
-def _strip_name(exc: TargetError) -> str:
-    text = str(exc)
-    return text.split(": ", 1)[1] if text.startswith(f"{exc.target}: ") else text

@@ -20,19 +20,32 @@ no stock of their own and are skipped.
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from requests_oauthlib import OAuth1
 
 from ..core.errors import AmbiguousFailure, AuthenticationError, ProtocolError, TargetError
-from ..core.http import RETRY_STATUSES, SAFE_METHODS, decode_json, shapeless_error, status_error
+from ..core.http import RETRY_STATUSES, SAFE_METHODS, decode_json, error_body, shapeless_error, status_error
+from ..core.ratelimit import retry_after
 from ..core.redact import get_logger
-from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, comma_list_groups
+from ..core.target import (
+    OK,
+    BaseTarget,
+    Change,
+    CheckResult,
+    ConfigField,
+    Outcome,
+    Remote,
+    case_differs,
+    comma_list_groups,
+    held_by_several,
+)
+from ..core.values import collate_sku
 
 log = get_logger(__name__)
 
@@ -85,6 +98,7 @@ class WooCommerceTarget(BaseTarget):
             # A retried signed request would repeat its nonce, which WooCommerce refuses:
             # let urllib3 retry only connections that never reached the server.
             adapter = self.session.get_adapter(self.base)
+            assert isinstance(adapter, HTTPAdapter)
             adapter.max_retries = adapter.max_retries.new(status=0, read=0)
         else:
             self.auth = (key, secret)
@@ -94,29 +108,32 @@ class WooCommerceTarget(BaseTarget):
     def resolve(self, skus: Sequence[str]) -> dict[str, Remote]:
         wanted = list(dict.fromkeys(skus))
         found: dict[str, dict[str, Any]] = {}
+        repeated: dict[str, list[str]] = {}  # SKU -> ids of every record with it, where several have it
         # WooCommerce also matches a whole value holding a comma as one SKU: such SKUs go alone
         for group in comma_list_groups(wanted, max_items=PER_PAGE, max_chars=MAX_SKU_PARAM_CHARS):
             for item in self._list("products", {"sku": ",".join(group)}):
                 if isinstance(item.get("sku"), str) and item["sku"] and _int(item.get("id")) > 0:
-                    found.setdefault(item["sku"], item)
+                    first = found.setdefault(item["sku"], item)
+                    if first is not item and str(item["id"]) not in repeated.get(item["sku"], [str(first["id"])]):
+                        repeated.setdefault(item["sku"], [str(first["id"])]).append(str(item["id"]))
         by_collated: dict[str, str] = {}
         for sku in found:
-            by_collated.setdefault(_collate(sku), sku)
+            by_collated.setdefault(collate_sku(sku), sku)
 
         remotes: dict[str, Remote] = {}
         for sku in wanted:
-            item = found.get(sku)
-            if item is None:
-                actual = by_collated.get(_collate(sku))
+            if sku not in found:
+                actual = by_collated.get(collate_sku(sku))
                 if actual is not None:
                     other = found[actual]
-                    remotes[sku] = Remote(
-                        sku, str(other.get("id")), str(other.get("type") or ""),
-                        skip_reason=f"WooCommerce's SKU is {actual!r}, which differs in letter case or accents; "
-                                    "make them identical",
-                    )
+                    remotes[sku] = case_differs(sku, actual, str(other.get("id")), str(other.get("type") or ""),
+                                                title="WooCommerce")
                 continue
-            remotes[sku] = self._remote(sku, item)
+            if sku in repeated:
+                remotes[sku] = held_by_several(sku, repeated[sku], records="WooCommerce products and variations",
+                                               fix="give all but one another SKU in WooCommerce")
+                continue
+            remotes[sku] = self._remote(sku, found[sku])
         return remotes
 
     def _remote(self, sku: str, item: Mapping[str, Any]) -> Remote:
@@ -135,7 +152,7 @@ class WooCommerceTarget(BaseTarget):
         by_endpoint: dict[str, dict[int, str]] = {}
         for remote in remotes:
             if remote.found and not remote.skip_reason:
-                by_endpoint.setdefault(_collection(remote), {})[int(remote.remote_id)] = remote.sku
+                by_endpoint.setdefault(_collection(remote), {})[int(remote.id)] = remote.sku
         quantities: dict[str, Decimal] = {}
         for collection, skus_by_id in by_endpoint.items():
             ids = list(skus_by_id)
@@ -162,7 +179,7 @@ class WooCommerceTarget(BaseTarget):
 
     def _write_batch(self, path: str, changes: list[Change]) -> dict[str, Outcome]:
         body = {"update": [
-            {"id": int(c.remote.remote_id), "manage_stock": True, "stock_quantity": int(c.quantity)}
+            {"id": int(c.remote.id), "manage_stock": True, "stock_quantity": int(c.quantity)}
             for c in changes
         ]}
         response = self._send("POST", path, json=body)
@@ -178,7 +195,7 @@ class WooCommerceTarget(BaseTarget):
         if not isinstance(results, list):
             raise ProtocolError(self.name, f"POST {API_PREFIX}/{path} did not answer {{\"update\": [...]}}")
         by_id = {_int(item.get("id")): item for item in results if isinstance(item, dict)}
-        return {change.sku: self._outcome(change, by_id.get(int(change.remote.remote_id))) for change in changes}
+        return {change.sku: self._outcome(change, by_id.get(int(change.remote.id))) for change in changes}
 
     def _outcome(self, change: Change, item: Mapping[str, Any] | None) -> Outcome:
         if item is None:
@@ -209,9 +226,9 @@ class WooCommerceTarget(BaseTarget):
         try:
             setting = self._json(self._send("GET", "settings/products/woocommerce_manage_stock"))
         except AuthenticationError as exc:
-            details.append(f"cannot read the stock management setting (needs a Shop Manager's key): {_strip(exc)}")
+            details.append(f"cannot read the stock management setting (needs a Shop Manager's key): {exc.reason}")
         except TargetError as exc:
-            details.append(f"cannot read the stock management setting: {_strip(exc)}")
+            details.append(f"cannot read the stock management setting: {exc.reason}")
         else:
             value = setting.get("value") if isinstance(setting, dict) else None
             if value == "no":
@@ -264,10 +281,10 @@ class WooCommerceTarget(BaseTarget):
 
     def _retry_delay(self, response: requests.Response | None, attempt: int) -> float:
         settings = self.session.settings
-        wait = response.headers.get("Retry-After", "") if response is not None else ""
-        if wait.isdigit():
-            return min(float(wait), settings.max_retry_after)
-        return min(settings.backoff * 2 ** (attempt - 1), settings.max_retry_after)
+        backoff = min(settings.backoff * 2 ** (attempt - 1), settings.max_retry_after)
+        if response is None:
+            return backoff
+        return retry_after(response, default=backoff, cap=settings.max_retry_after)
 
     def _json(self, response: requests.Response) -> Any:
         if 200 <= response.status_code < 300:
@@ -275,19 +292,18 @@ class WooCommerceTarget(BaseTarget):
         raise self._error(response)
 
     def _error(self, response: requests.Response) -> TargetError:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = error_body(response)
         status = response.status_code
-        if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+        if body is None or not isinstance(body.get("message"), str):
             return shapeless_error(self.name, response, auth_hint=AUTH_HINT)
         text = _error_text(body)
         if status == 404 and body.get("code") == "rest_no_route":
             path = urlsplit(response.url or "").path
-            return TargetError(self.name, f"{path}: {text}; check [woocommerce] url: the WordPress site address, "
-                               "with WooCommerce active and pretty permalinks on", status=404)
-        return status_error(self.name, response, text, auth_hint=self._auth_hint(status, body))
+            return TargetError(self.name, f"{path}: {text}; the url must be the WordPress site address, "
+                               "with WooCommerce active and pretty permalinks on", status=404, code=body.get("code"),
+                               detail=text, fix=("url",))
+        return status_error(self.name, response, text, auth_hint=self._auth_hint(status, body),
+                            code=body.get("code"))
 
     def _auth_hint(self, status: int, body: Mapping[str, Any]) -> str:
         message = str(body.get("message", "")).lower()
@@ -316,12 +332,6 @@ def _collection(remote: Remote) -> str:
     return "products"
 
 
-def _collate(sku: str) -> str:
-    """A SKU as MySQL's default collation compares it: letter case and accents ignored."""
-    decomposed = unicodedata.normalize("NFKD", sku)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().rstrip(" ")
-
-
 def _quantity(item: Mapping[str, Any]) -> Decimal | None:
     """The record's own stock quantity: None unless its stock is managed at its own level
     (a variation whose parent manages stock reports ``manage_stock: "parent"``)."""
@@ -344,8 +354,3 @@ def _error_text(error: Mapping[str, Any]) -> str:
     message = str(error.get("message") or "no message")
     code = error.get("code")
     return f"{message} ({code})" if code else message
-
-
-def _strip(exc: TargetError) -> str:
-    text = str(exc)
-    return text.split(": ", 1)[1] if text.startswith(f"{exc.target}: ") else text

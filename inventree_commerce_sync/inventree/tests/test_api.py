@@ -9,12 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
-from django.contrib.auth import get_user_model
-from django.test import Client
-
 from build.models import Build, BuildItem, BuildLine, generate_next_build_reference
 from common.models import InvenTreeSetting
 from company.models import Company
+from django.contrib.auth import get_user_model
+from django.test import Client
 from InvenTree.unit_test import InvenTreeAPITestCase
 from order.models import SalesOrder, SalesOrderAllocation, SalesOrderLineItem, SalesOrderShipment
 from part.models import BomItem, Part

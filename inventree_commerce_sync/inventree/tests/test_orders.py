@@ -7,13 +7,18 @@ from __future__ import annotations
 from build.models import Build, BuildItem, BuildLine, generate_next_build_reference
 from company.models import Company, SupplierPart
 from InvenTree.unit_test import InvenTreeTestCase
-from order.models import (PurchaseOrder, PurchaseOrderLineItem, SalesOrder, SalesOrderAllocation,
-                          SalesOrderLineItem, SalesOrderShipment)
+from order.models import (
+    PurchaseOrder,
+    PurchaseOrderLineItem,
+    SalesOrder,
+    SalesOrderAllocation,
+    SalesOrderLineItem,
+    SalesOrderShipment,
+)
 from part.models import BomItem, Part
 from stock.models import StockItem, StockLocation
 
 from .helpers import SandboxedPlugins, activate_plugins
-
 
 
 class OrderSyncTests(SandboxedPlugins, InvenTreeTestCase):

@@ -6,13 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.test import tag
-
 from InvenTree.unit_test import InvenTreeTestCase
 from part.models import Part
 from stock.models import StockItem, StockLocation
 
 from .helpers import SandboxedPlugins, activate_plugins, configure, plugin, run_flushes
-
 
 
 class EventSyncTests(SandboxedPlugins, InvenTreeTestCase):
