@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from inventree_commerce_sync.core.cursor import OrderCursor
 from inventree_commerce_sync.core.errors import InputError
 from inventree_commerce_sync.core.orders import OPEN, ListOrderSource, Order
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 

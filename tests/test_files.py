@@ -95,4 +95,4 @@ def test_a_quoted_line_break_outside_the_sku_is_kept_in_its_cell(tmp_path):
     path = tmp_path / "levels.csv"
     path.write_bytes(b'sku,quantity,note\r\nA,1,"two\r\nlines"\r\nB,2,x\r\n')
     levels = load_levels(path)
-    assert [(l.sku, l.quantity, l.source) for l in levels] == [("A", Decimal(1), "line 2"), ("B", Decimal(2), "line 4")]
+    assert [(lv.sku, lv.quantity, lv.source) for lv in levels] == [("A", Decimal(1), "line 2"), ("B", Decimal(2), "line 4")]

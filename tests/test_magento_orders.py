@@ -14,7 +14,6 @@ from inventree_commerce_sync.core.errors import InputError, TargetError
 from inventree_commerce_sync.core.orders import CANCELLED, OPEN, SHIPPED
 from inventree_commerce_sync.sandbox.magento import MagentoSandbox
 from inventree_commerce_sync.targets.magento import MagentoTarget
-from inventree_commerce_sync.targets.magento_orders import MagentoOrders
 
 CATALOGUE = {"products": [
     {"sku": "BOLT", "quantity": 50},
@@ -27,8 +26,7 @@ CATALOGUE = {"products": [
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
-class MagentoClient(MagentoOrders, MagentoTarget):
-    """The stock client with order reading mixed in, as the coordinator wires it."""
+MagentoClient = MagentoTarget  # the client reads orders too
 
 
 @pytest.fixture

@@ -4,18 +4,28 @@ and the order import's settings (pure)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
 from inventree_commerce_sync.core.errors import ConfigError
-from inventree_commerce_sync.core.orders import (CANCELLED, OPEN, Customer, ListOrderSource, Order, OrderLine,
-                                                 OrderSource, line_problems, parse_quantity, parse_time)
+from inventree_commerce_sync.core.orders import (
+    CANCELLED,
+    OPEN,
+    Customer,
+    ListOrderSource,
+    Order,
+    OrderLine,
+    OrderSource,
+    line_problems,
+    parse_quantity,
+    parse_time,
+)
 from inventree_commerce_sync.core.redact import redact
 from inventree_commerce_sync.inventree.order_settings import OrderSettings, definitions
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def order(id="1", modified=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), **kwargs) -> Order:

@@ -10,8 +10,7 @@ import json
 
 import pytest
 
-from inventree_commerce_sync.core.webhooks import (MemoryDeliveryStore, verify_secret_header, verify_woocommerce,
-                                                   woocommerce_signature)
+from inventree_commerce_sync.core.webhooks import MemoryDeliveryStore, verify_secret_header, verify_woocommerce, woocommerce_signature
 
 SECRET = "wh-secret-1"
 BODY = json.dumps({"id": 41, "status": "processing", "line_items": []}).encode()

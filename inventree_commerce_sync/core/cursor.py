@@ -67,7 +67,7 @@ class OrderCursor:
             self.last_modified = order.modified
         self._forget_old()
 
-    def merge(self, other: "OrderCursor") -> None:
+    def merge(self, other: OrderCursor) -> None:
         """Take in what another reader of the same target saw (two workers polling at once):
         the later time and every id wins, so neither can move the cursor backwards."""
         for order_id, modified in other.recent.items():
@@ -103,7 +103,7 @@ class OrderCursor:
         }
 
     @classmethod
-    def from_dict(cls, data: Any, target: str, *, overlap: timedelta | None = None) -> "OrderCursor":
+    def from_dict(cls, data: Any, target: str, *, overlap: timedelta | None = None) -> OrderCursor:
         """A cursor from ``to_dict``'s form; None or {} is a fresh cursor. ``overlap``
         (a setting) wins over the stored one. A damaged value is an InputError."""
         if not data:
@@ -124,7 +124,7 @@ class OrderCursor:
         return cursor
 
     @classmethod
-    def load(cls, path: str | Path, target: str, *, overlap: timedelta | None = None) -> "OrderCursor":
+    def load(cls, path: str | Path, target: str, *, overlap: timedelta | None = None) -> OrderCursor:
         """The cursor of ``target`` from a JSON file of cursors (fresh when the file or the
         target is not there yet)."""
         return cls.from_dict(_read_file(Path(path)).get(target), target, overlap=overlap)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,7 +37,7 @@ def zone(value: str | tzinfo | None) -> tzinfo | None:
         return value
     text = str(value).strip()
     if text.upper() in ("Z", "UTC", "GMT", "+00:00", "-00:00"):
-        return timezone.utc
+        return UTC
     if text[:1] in "+-" and len(text) in (3, 5, 6):
         digits = text[1:].replace(":", "")
         if digits.isdigit() and len(digits) in (2, 4):
@@ -63,7 +63,7 @@ def parse_time(value: object, default_zone: str | tzinfo | None = None) -> datet
     if isinstance(value, bool):
         raise ValueError(f"not a time: {value!r}")
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, timezone.utc)
+        return datetime.fromtimestamp(value, UTC)
     if isinstance(value, datetime):
         moment = value
     else:
@@ -71,7 +71,7 @@ def parse_time(value: object, default_zone: str | tzinfo | None = None) -> datet
         if not text:
             raise ValueError("empty time")
         if text.isdigit():
-            return datetime.fromtimestamp(int(text), timezone.utc)
+            return datetime.fromtimestamp(int(text), UTC)
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
@@ -81,12 +81,12 @@ def parse_time(value: object, default_zone: str | tzinfo | None = None) -> datet
         if where is None:
             raise ValueError(f"time {value!r} has no offset and no time zone was given for it")
         moment = moment.replace(tzinfo=where)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def iso_utc(moment: datetime) -> str:
     """ISO-8601 in UTC with a Z ("2026-12-01T19:12:14Z"; microseconds only when there are any)."""
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def parse_quantity(value: object) -> Decimal | None:
@@ -144,7 +144,7 @@ class OrderLine:
     quantity_text: str = ""
 
     @classmethod
-    def of(cls, line_id: object, sku: object, quantity: object, **more: Any) -> "OrderLine":
+    def of(cls, line_id: object, sku: object, quantity: object, **more: Any) -> OrderLine:
         """A line from the shop's raw values (quantity parsed, ids as text)."""
         return cls(str(line_id), str(sku or "").strip(), parse_quantity(quantity),
                    quantity_text=str(quantity), **more)
@@ -179,7 +179,7 @@ class Order:
             moment = getattr(self, name)
             if not isinstance(moment, datetime) or moment.tzinfo is None:
                 raise ValueError(f"order {self.id}: {name} must be an aware datetime (got {moment!r})")
-            object.__setattr__(self, name, moment.astimezone(timezone.utc))
+            object.__setattr__(self, name, moment.astimezone(UTC))
         object.__setattr__(self, "id", str(self.id))
         object.__setattr__(self, "number", str(self.number or self.id))
         object.__setattr__(self, "lines", tuple(self.lines))
@@ -208,7 +208,7 @@ class Order:
         return record
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any], target: str | None = None) -> "Order":
+    def from_record(cls, record: Mapping[str, Any], target: str | None = None) -> Order:
         """The inverse of ``to_record`` (also reads ``to_json``'s shorter form)."""
         customer = {k: str(v or "") for k, v in (record.get("customer") or {}).items()
                     if k in Customer.__dataclass_fields__}

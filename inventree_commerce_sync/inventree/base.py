@@ -18,8 +18,7 @@ from ..core.redact import get_logger
 from ..core.settings import parse_bool
 from ..core.target import BaseTarget
 from . import config as C
-from . import events, sync
-from . import order_settings
+from . import events, order_settings, sync
 
 log = get_logger(__name__)
 

@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import InterfaceError, OperationalError, transaction
@@ -162,7 +162,7 @@ def poll(plugin, *, audit: bool = False, source: OrderSource | None = None,
     if source is None:
         _error(plugin, f"the {plugin.TITLE} client cannot read orders yet")
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     key = "dry_run_cursor" if settings.dry_run else "cursor"
     cursor = OrderCursor.from_dict(read_state(plugin).get(key), plugin.TARGET, overlap=settings.overlap)
     start = now - timedelta(days=settings.audit_days or 7)
@@ -224,7 +224,7 @@ def scheduled(plugin, *, now: float | None = None) -> dict[str, int] | None:
         return None
     now = time.time() if now is None else now
     state = read_state(plugin)
-    moment = datetime.fromtimestamp(now, timezone.utc)
+    moment = datetime.fromtimestamp(now, UTC)
     if settings.audit_days and now - float(state.get("last_audit") or 0) >= AUDIT_SECONDS - SLACK_SECONDS:
         return poll(plugin, audit=True, now=moment)
     if settings.poll_minutes and now - float(state.get("last_poll") or 0) >= settings.poll_minutes * 60 - SLACK_SECONDS:
@@ -273,7 +273,7 @@ def attention_csv(plugin) -> str:
 
 
 def _iso(timestamp) -> str | None:
-    return iso_utc(datetime.fromtimestamp(float(timestamp), timezone.utc)) if timestamp else None
+    return iso_utc(datetime.fromtimestamp(float(timestamp), UTC)) if timestamp else None
 
 
 # -- worker tasks ------------------------------------------------------------------------------

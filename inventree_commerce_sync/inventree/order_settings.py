@@ -15,7 +15,8 @@ from typing import Any
 
 from ..core.errors import ConfigError
 from ..core.redact import register_secret
-from .config import _truthy, env_key, validate_minutes
+from ..core.settings import parse_bool
+from .config import env_key, validate_minutes
 
 CUSTOMER_CHANNEL = "channel"  # one customer company per shop
 CUSTOMER_EMAIL = "email"      # the buyer's company or contact, matched by email, else created
@@ -109,12 +110,18 @@ class OrderSettings:
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any], *, target: str = "",
-                    environ: Mapping[str, str] | None = None) -> "OrderSettings":
+                    environ: Mapping[str, str] | None = None) -> OrderSettings:
         """Typed settings; a bad value is a ConfigError naming the setting. An empty secret
         falls back to INVENTREE_COMMERCE_SYNC_<TARGET>_ORDER_WEBHOOK_SECRET."""
         def get(key: str, default: Any) -> Any:
             value = values.get(key)
             return default if value is None or value == "" else value
+
+        def flag(key: str, default: bool) -> bool:
+            try:
+                return parse_bool(get(key, default))
+            except ValueError as exc:
+                raise ConfigError(f"{key}: {exc}") from None
 
         try:
             validate_minutes(get("ORDER_POLL_MINUTES", 2))
@@ -133,11 +140,11 @@ class OrderSettings:
         if secret:
             register_secret(secret)  # masked in every log line and error
         return cls(
-            enabled=_truthy(get("ORDER_IMPORT", False)),
-            dry_run=_truthy(get("ORDER_DRY_RUN", True)),
+            enabled=flag("ORDER_IMPORT", False),
+            dry_run=flag("ORDER_DRY_RUN", True),
             customer=customer,
             channel_customer=str(get("ORDER_CHANNEL_CUSTOMER", "")).strip(),
-            allocate=_truthy(get("ORDER_ALLOCATE", False)),
+            allocate=flag("ORDER_ALLOCATE", False),
             poll_minutes=int(get("ORDER_POLL_MINUTES", 2)),
             audit_days=int(get("ORDER_AUDIT_DAYS", 7)),
             webhook_secret=secret,

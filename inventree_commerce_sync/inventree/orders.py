@@ -66,7 +66,8 @@ class Plan:
             "sales_order": getattr(self.sales_order, "pk", None),
             "customer": self.customer_name,
             "new_customer": self.customer is None and self.action == CREATE,
-            "lines": [{"sku": line.sku, "quantity": decimal_text(line.quantity), "part": self.parts[line.sku].pk}
+            "lines": [{"sku": line.sku, "part": self.parts[line.sku].pk,
+                       "quantity": line.quantity_text if line.quantity is None else decimal_text(line.quantity)}
                       for line in self.good_lines() if line.sku in self.parts],
             "problems": [p.text() for p in self.problems],
             "flag": self.flag,

@@ -42,6 +42,7 @@ from ..core.target import (
     comma_list_groups,
 )
 from ..core.values import collate_sku, json_number
+from .magento_orders import MagentoOrders
 from .magento_rest import RouteMissing, StockItem, criteria, error_message, path_segment
 
 __all__ = ["UNMANAGED", "MagentoTarget", "error_message"]
@@ -79,7 +80,7 @@ _ARRAY_LIMIT = re.compile(r"Maximum items of type .* is (\d+)")
 _STORE_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
-class MagentoTarget(BaseTarget):
+class MagentoTarget(MagentoOrders, BaseTarget):
     name = "magento"
     title = "Magento 2"
     FIELDS = (

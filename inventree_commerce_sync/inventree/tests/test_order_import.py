@@ -12,14 +12,13 @@ import hmac
 import json
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
+from company.models import Company, Contact
 from django.db import connection
 from django.test import Client, TransactionTestCase, skipUnlessDBFeature
-
-from company.models import Company, Contact
 from InvenTree.unit_test import InvenTreeTestCase
 from order.models import SalesOrder, SalesOrderAllocation, SalesOrderShipment
 from order.status_codes import SalesOrderStatus
@@ -31,7 +30,7 @@ from inventree_commerce_sync.inventree import order_runs, orders, webhooks
 
 from .helpers import SLUGS, activate_plugins, configure, plugin
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 SECRET = "woo-webhook-secret-77"
 
