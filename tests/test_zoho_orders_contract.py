@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import yaml
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
 from inventree_commerce_sync.sandbox import catalogue
@@ -39,7 +39,9 @@ def documents(specs_dir) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def apis(documents) -> dict[str, OpenAPI]:
-    return {name: OpenAPI.from_dict(document) for name, document in documents.items()}
+    # test_zoho_contract checks documents as such; the order calls only need them read.
+    return {name: OpenAPI.from_dict(document, config=Config(spec_validator_cls=None))
+            for name, document in documents.items()}
 
 
 @pytest.fixture(scope="module")
