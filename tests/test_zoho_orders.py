@@ -251,3 +251,32 @@ def test_control_calls_report_bad_orders_clearly(shop):
                            json={"lines": [{"sku": shop.skus[0], "quantity": "two"}]})
     assert answer.status_code == 400 and "two" in answer.json()["message"]
     assert shop.orders.orders == {}
+
+
+def test_a_webhook_with_the_sales_order_is_read_without_asking_zoho(shop):
+    placed = shop.orders.place([{"sku": shop.skus[0], "quantity": 2}], at=T0)
+    target = client(shop)
+    shop.reset_counters()
+    order = target.order_from_webhook({"salesorder": placed})
+    assert (order.id, order.state, [line.sku for line in order.lines]) == (placed["salesorder_id"], OPEN,
+                                                                           [shop.skus[0]])
+    assert target.order_from_webhook({"salesorder": {"salesorder_id": "1"}}) is None  # no lines: read instead
+    assert target.order_from_webhook({"event": "ping"}) is None
+    assert shop.reads == 0
+
+
+def test_a_time_without_offset_and_no_zone_on_the_organisation_is_a_clear_error(shop, monkeypatch):
+    placed = shop.orders.place([{"sku": shop.skus[0], "quantity": 1}], at=T0)
+    target = client(shop)
+    original = target._call
+
+    def no_zone(method, path, **kwargs):
+        body = original(method, path, **kwargs)
+        for organization in body.get("organizations") or ():
+            organization.pop("time_zone")
+        return body
+
+    monkeypatch.setattr(target, "_call", no_zone)
+    detail = {**placed, "last_modified_time": "2026-01-15T10:00:00"}
+    with pytest.raises(TargetError, match="no time zone"):
+        target.zoho_order(detail)
