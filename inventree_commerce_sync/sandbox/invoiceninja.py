@@ -41,6 +41,7 @@ from typing import Any
 
 from .app import BadRequest, Request, Response, SandboxApp
 from .faults import RateLimiter
+from .invoiceninja_orders import InvoiceNinjaInvoices
 
 TOKEN = "sandbox-invoiceninja-token"
 MAX_PER_PAGE = 5000
@@ -77,6 +78,7 @@ class InvoiceNinjaSandbox(SandboxApp):
         self.add_route("GET", f"{api}/products", "products.list", self._list_products)
         self.add_route("GET", f"{api}/products/(?P<id>[^/]+)", "products.show", self._show_product)
         self.add_route("PUT", f"{api}/products/(?P<id>[^/]+)", "products.update", self._update_product)
+        self.invoices = InvoiceNinjaInvoices(self)  # invoices, their stock effect, webhooks: see invoiceninja_orders
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, str]:
@@ -88,6 +90,7 @@ class InvoiceNinjaSandbox(SandboxApp):
         with self.lock:
             self.products.clear()
             self._by_key.clear()
+            self.invoices.clear()
             for entry in catalogue.get("products", []):
                 self.add_product(
                     str(entry["sku"]),
@@ -171,6 +174,9 @@ class InvoiceNinjaSandbox(SandboxApp):
                 and not request.path.startswith("/__sandbox__/")):
             response = _html_error(response)
         return response, fault, deferred
+
+    def _control(self, request: Request) -> Response:
+        return self.invoices.control(request) or super()._control(request)
 
     def _ping(self, request: Request) -> Response:
         return Response(200, {"company_name": self.company_name, "user_name": "Sandbox Admin"})

@@ -32,6 +32,7 @@ from typing import Any
 from .app import BadRequest, Request, Response, SandboxApp
 from .faults import RateLimiter
 from .zoho_accounts import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Accounts
+from .zoho_orders import ZohoOrders
 
 ORGANIZATION_ID = "10234695"
 PRIMARY_LOCATION = "460000000038080"
@@ -75,6 +76,7 @@ class ZohoSandbox(SandboxApp):
         self.add_route("GET", f"{_API}/itemdetails", "items.details", self._item_details)
         self.add_route("GET", f"{_API}/inventoryadjustments", "adjustments.list", self._list_adjustments)
         self.add_route("POST", f"{_API}/inventoryadjustments", "adjustments.create", self._create_adjustment)
+        self.orders = ZohoOrders(self)  # sales orders, packages, shipments: see zoho_orders
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, str]:
@@ -104,6 +106,7 @@ class ZohoSandbox(SandboxApp):
         self._by_sku.clear()
         self.groups.clear()
         self.adjustments.clear()
+        self.orders.clear()
         products = catalogue.get("products", [])
         group_of: dict[str, str] = {}  # SKU of a variable parent -> its item group
         for product in products:
@@ -174,6 +177,9 @@ class ZohoSandbox(SandboxApp):
             if where in (location_id, name):
                 return location_id
         raise ValueError(f"unknown sandbox location {where!r}; use one of {', '.join(LOCATIONS)}")
+
+    def _control(self, request: Request) -> Response:
+        return self.orders.control(request) or super()._control(request)
 
     # -- the service's rules -------------------------------------------------------------
 
@@ -261,14 +267,17 @@ class ZohoSandbox(SandboxApp):
                 data[key] = item[key]
         if item["track_inventory"]:
             total = _total(item)
-            data.update(stock_on_hand=total, available_stock=total, actual_available_stock=total)
+            # Available for sale ("actual available") is on hand minus what confirmed orders commit.
+            data.update(stock_on_hand=total, available_stock=total,
+                        actual_available_stock=total - self.orders.committed(item["item_id"]))
             # The published schema types location stock as a string.
             data["locations"] = [
                 {"location_id": location_id, "location_name": name, "status": "active",
                  "is_primary": location_id == PRIMARY_LOCATION,
                  "location_stock_on_hand": _text(item["stock"].get(location_id, Decimal(0))),
                  "location_available_stock": _text(item["stock"].get(location_id, Decimal(0))),
-                 "location_actual_available_stock": _text(item["stock"].get(location_id, Decimal(0)))}
+                 "location_actual_available_stock": _text(item["stock"].get(location_id, Decimal(0))
+                                                          - self.orders.committed(item["item_id"], location_id))}
                 for location_id, name in LOCATIONS.items()
             ]
         else:

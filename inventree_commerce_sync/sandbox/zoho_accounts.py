@@ -24,7 +24,12 @@ SCOPE_ITEMS_READ = "ZohoInventory.items.READ"
 SCOPE_ADJUST_CREATE = "ZohoInventory.inventoryadjustments.CREATE"
 SCOPE_ADJUST_READ = "ZohoInventory.inventoryadjustments.READ"
 SCOPE_SETTINGS_READ = "ZohoInventory.settings.READ"
-ALL_SCOPES = frozenset({SCOPE_ITEMS_READ, SCOPE_ADJUST_CREATE, SCOPE_ADJUST_READ, SCOPE_SETTINGS_READ})
+SCOPE_ORDERS_READ = "ZohoInventory.salesorders.READ"
+SCOPE_ORDERS_CREATE = "ZohoInventory.salesorders.CREATE"
+SCOPE_PACKAGES_CREATE = "ZohoInventory.packages.CREATE"
+SCOPE_SHIPMENTS_CREATE = "ZohoInventory.shipmentorders.CREATE"
+ALL_SCOPES = frozenset({SCOPE_ITEMS_READ, SCOPE_ADJUST_CREATE, SCOPE_ADJUST_READ, SCOPE_SETTINGS_READ,
+                        SCOPE_ORDERS_READ, SCOPE_ORDERS_CREATE, SCOPE_PACKAGES_CREATE, SCOPE_SHIPMENTS_CREATE})
 
 # The scope each inventory route needs (routes not listed need only a valid token).
 ROUTE_SCOPES = {
@@ -35,6 +40,11 @@ ROUTE_SCOPES = {
     "items.details": SCOPE_ITEMS_READ,
     "adjustments.list": SCOPE_ADJUST_READ,
     "adjustments.create": SCOPE_ADJUST_CREATE,
+    "salesorders.list": SCOPE_ORDERS_READ,
+    "salesorders.get": SCOPE_ORDERS_READ,
+    "salesorders.status": SCOPE_ORDERS_CREATE,  # as documented: marking confirmed/void needs CREATE
+    "packages.create": SCOPE_PACKAGES_CREATE,
+    "shipmentorders.create": SCOPE_SHIPMENTS_CREATE,
 }
 
 
