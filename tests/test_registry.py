@@ -199,7 +199,7 @@ def test_plugin_settings_are_derived_for_the_fifth_target(toyshop):
     assert {"URL", "KEY", "TIMEOUT", "VERIFY", "ALLOW_INSECURE_HTTP"} == set(definitions)
     assert definitions["KEY"]["protected"] is True and "URL" in definitions and not definitions["URL"].get("protected")
     assert "INVENTREE_COMMERCE_SYNC_TOYSHOP_KEY" in definitions["KEY"]["description"]
-    with pytest.raises(ValueError, match=r"\[toyshop\] url must be the base address without /api"):
+    with pytest.raises(ValueError, match=r"URL must be the base address without /api"):
         definitions["URL"]["validator"](f"{server.url}/api")
 
     # The secret from the environment, the rest from the settings page: a client that works.

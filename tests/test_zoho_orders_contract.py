@@ -5,7 +5,7 @@ shipment orders documents, as the stock calls are in test_zoho_contract."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,7 +18,6 @@ from inventree_commerce_sync.sandbox import catalogue
 from inventree_commerce_sync.sandbox.server import SandboxServer
 from inventree_commerce_sync.sandbox.zoho import ZohoSandbox
 from inventree_commerce_sync.targets.zoho import ZohoTarget
-from inventree_commerce_sync.targets.zoho_orders import ZohoOrders
 
 from .test_zoho_contract import API_PREFIX, Loader, as_published, describe, operation, why
 
@@ -27,8 +26,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Unsupported scheme type:UserWarn
 DOCUMENTS = ("salesorders", "packages", "shipmentorders")
 
 
-class ZohoClient(ZohoOrders, ZohoTarget):
-    pass
+ZohoClient = ZohoTarget  # the client reads orders too
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +50,7 @@ def exchanges() -> list[requests.Response]:
     app = ZohoSandbox(rate_limit=None)
     app.seed(data)
     recorded: list[requests.Response] = []
-    start = datetime.now(timezone.utc) - timedelta(hours=1)
+    start = datetime.now(UTC) - timedelta(hours=1)
     with SandboxServer(app) as server:
         target = ZohoClient(ZohoSandbox.client_settings(server.url), rate_limit=100_000)
         target.page_size = 2  # several pages
@@ -62,7 +60,7 @@ def exchanges() -> list[requests.Response]:
         app.orders.place([{"sku": skus[1], "quantity": 1}], status="draft")
         voided = app.orders.place([{"sku": skus[2], "quantity": 1}])
         shipped = app.orders.place([{"sku": skus[2], "quantity": 4}])
-        target._call("POST", f"salesorders/{voided['salesorder_id']}/status/void")
+        target.api.call("POST", f"salesorders/{voided['salesorder_id']}/status/void")
         target.ship_order(shipped["salesorder_id"], reference="SO-4/1", tracking_number="TRK-1")
         target.ship_order(shipped["salesorder_id"], reference="SO-4/1")  # again: only reads
         assert len(list(target.read_orders(start))) == 4
@@ -78,11 +76,11 @@ def published(response: requests.Response, documented: dict) -> tuple[requests.P
     request, answer = as_published(response)
     if str(response.status_code) in documented["responses"]:  # these documents do list 201
         answer.status_code = response.status_code
-    query = parse_qs(urlsplit(request.url).query)
+    query = parse_qs(urlsplit(str(request.url)).query)
     if "package_ids" in query:
         # The document types package_ids as an array of objects, but its example (and Zoho's
         # own examples) are comma-separated ids, as the client sends: checked below instead.
-        parts = urlsplit(request.url)
+        parts = urlsplit(str(request.url))
         rest = "&".join(f"{k}={v[0]}" for k, v in query.items() if k != "package_ids")
         request.url = f"{parts.scheme}://{parts.netloc}{parts.path}?{rest}"
     body = answer.json() if answer.content else None

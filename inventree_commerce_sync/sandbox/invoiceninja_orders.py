@@ -30,6 +30,7 @@ import queue
 import threading
 import time
 from collections.abc import Mapping
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -53,7 +54,7 @@ _SORTABLE = {"id", "updated_at", "created_at", "date", "number", "status_id"}
 class InvoiceNinjaInvoices:
     """The sandbox's invoices (by hashed id) and webhook subscriptions, added to the sandbox."""
 
-    def __init__(self, app: "InvoiceNinjaSandbox"):
+    def __init__(self, app: InvoiceNinjaSandbox):
         self.app = app
         self.invoices: dict[str, dict[str, Any]] = {}
         self.webhooks: dict[str, dict[str, Any]] = {}
@@ -349,10 +350,10 @@ def _epoch(value: str) -> int:
     """``updated_at`` as the service reads it: epoch seconds, else a date or time (UTC)."""
     if value.strip().lstrip("-").isdigit():
         return int(value)
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         return 0  # the service ignores a value it cannot parse
-    return int((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -41,9 +41,9 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class ZohoOrders:
     """The sandbox's sales orders (``orders``: salesorder_id -> order), added to a ZohoSandbox."""
 
-    def __init__(self, app: "ZohoSandbox", clock: Callable[[], datetime] | None = None):
+    def __init__(self, app: ZohoSandbox, clock: Callable[[], datetime] | None = None):
         self.app = app
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.zone = ZoneInfo(TIME_ZONE)
         self.orders: dict[str, dict[str, Any]] = {}
         self.shipment_numbers: set[str] = set()

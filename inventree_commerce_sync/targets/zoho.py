@@ -49,6 +49,7 @@ from .zoho_api import (
     skip_reason,
 )
 from .zoho_auth import ZohoOAuth
+from .zoho_orders import ZohoOrders
 
 __all__ = ["DATA_CENTERS", "OrganizationRefused", "SlidingWindowLimiter", "ZohoTarget"]
 
@@ -56,7 +57,7 @@ log = get_logger(__name__)
 
 
 
-class ZohoTarget(BaseTarget):
+class ZohoTarget(ZohoOrders, BaseTarget):
     name = "zoho"
     title = "Zoho Inventory"
     FIELDS = (

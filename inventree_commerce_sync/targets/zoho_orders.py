@@ -23,7 +23,7 @@ shipments, so it is read before each step: a shipment number already there means
 shipped". Neither POST is repeated blindly; an answer that was lost is followed by reading
 the order again, and only what is still missing is sent.
 
-A mixin for ``ZohoTarget``: it uses the stock client's ``_call``, ``name`` and ``RETRY``-safe
+A mixin for ``ZohoTarget``: it uses the stock client's ``api.call``, ``name`` and ``RETRY``-safe
 session, nothing else.
 """
 
@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..core.cursor import OrderCursor
 from ..core.errors import AmbiguousFailure, AuthenticationError, InputError, ProtocolError, TargetError
@@ -76,6 +76,13 @@ def cursor_known(cursor: OrderCursor) -> Known:
 
 class ZohoOrders(OrderSource):
     page_size = 200  # Zoho's largest page
+
+    if TYPE_CHECKING:  # provided by ZohoTarget, which this class is mixed into
+        from .zoho_api import ZohoApi
+
+        name: ClassVar[str]
+        organization_id: str
+        api: ZohoApi
     SHIP_SETTLE_SECONDS = 2.0  # after a lost answer, before the order is read again
 
     # -- reading ------------------------------------------------------------------------
@@ -93,7 +100,7 @@ class ZohoOrders(OrderSource):
             if known is not None and known(order_id, modified):
                 continue
             try:
-                detail = self._call("GET", f"salesorders/{order_id}").get("salesorder")
+                detail = self.api.call("GET", f"salesorders/{order_id}").get("salesorder")
             except TargetError as exc:
                 if exc.status == 404:  # deleted since it was listed: nothing left to import
                     log.info("%s: sales order %s was deleted while being read", self.name, order_id)
@@ -107,7 +114,7 @@ class ZohoOrders(OrderSource):
         newest_first = True
         previous: datetime | None = None
         for page in range(1, MAX_ORDER_PAGES + 1):
-            body = self._call("GET", "salesorders", params={
+            body = self.api.call("GET", "salesorders", params={
                 "sort_column": "last_modified_time", "sort_order": "D", "page": page, "per_page": self.page_size})
             rows = body.get("salesorders") or []
             for row in rows:
@@ -168,7 +175,7 @@ class ZohoOrders(OrderSource):
         wanted = sorted({str(raw.get("item_id")) for raw in raw_lines
                          if not raw.get("sku") and raw.get("item_id") and str(raw.get("item_id")) not in skus})
         for start in range(0, len(wanted), 50):
-            body = self._call("GET", "itemdetails", params={"item_ids": ",".join(wanted[start:start + 50])})
+            body = self.api.call("GET", "itemdetails", params={"item_ids": ",".join(wanted[start:start + 50])})
             for item in body.get("items") or []:
                 skus[str(item.get("item_id"))] = str(item.get("sku") or "")
 
@@ -182,7 +189,7 @@ class ZohoOrders(OrderSource):
     def _organization_zone(self) -> tzinfo:
         """The organisation's time zone, read once (only needed for a time without offset)."""
         if "_zoho_zone" not in self.__dict__:
-            organizations = self._call("GET", "organizations", organization=False).get("organizations") or []
+            organizations = self.api.call("GET", "organizations", organization=False).get("organizations") or []
             mine = [o for o in organizations if str(o.get("organization_id")) == self.organization_id]
             name = (mine[0] if mine else {}).get("time_zone")
             if not name:
@@ -225,14 +232,15 @@ class ZohoOrders(OrderSource):
                 "delivery_method": delivery_method or "Courier", "tracking_number": tracking_number or reference,
                 "notes": f"Shipped from InvenTree ({reference})"})
             if answer is not None:
-                shipment = answer.get("shipment_order") if isinstance(answer.get("shipment_order"), dict) else {}
+                raw = answer.get("shipment_order")
+                shipment: dict[str, Any] = raw if isinstance(raw, dict) else {}
                 return ShipOutcome(str(order_id), SENT, f"Zoho shipment {number} created for {len(waiting)} "
                                    "package(s)", (str(shipment.get("shipment_id") or ""),))
         raise AmbiguousFailure(self.name, f"sales order {order_id}: the answers to the shipment were lost "
                                           f"{SHIP_ATTEMPTS + 1} times and Zoho does not show it; try again later")
 
     def _sales_order(self, order_id: str) -> dict[str, Any]:
-        detail = self._call("GET", f"salesorders/{order_id}").get("salesorder")
+        detail = self.api.call("GET", f"salesorders/{order_id}").get("salesorder")
         if not isinstance(detail, dict):
             raise ProtocolError(self.name, f"sales order {order_id}: the answer has no salesorder")
         return detail
@@ -240,7 +248,7 @@ class ZohoOrders(OrderSource):
     def _post_once(self, path: str, params: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any] | None:
         """POST once: Zoho's answer when it took it, None when the answer was lost (look it up)."""
         try:
-            return self._call("POST", path, params=params, json_body=body)
+            return self.api.call("POST", path, params=params, json_body=body)
         except AmbiguousFailure as exc:
             log.warning("%s: POST %s: %s; reading the order again before anything is resent",
                         self.name, path, redact(exc))
@@ -266,7 +274,8 @@ def _customer(detail: Mapping[str, Any]) -> Customer:
     persons = [p for p in detail.get("contact_persons_associated") or detail.get("contact_persons") or ()
                if isinstance(p, Mapping)]
     person = persons[0] if persons else {}
-    address = detail.get("shipping_address") if isinstance(detail.get("shipping_address"), Mapping) else {}
+    shipping = detail.get("shipping_address")
+    address: Mapping[str, Any] = shipping if isinstance(shipping, Mapping) else {}
     name = " ".join(str(person.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
     customer = str(detail.get("customer_name") or "")
     return Customer(name=name or customer, email=str(person.get("contact_person_email") or detail.get("email") or ""),
