@@ -304,6 +304,27 @@ def test_order_behaviour_of_each_target(target, config, expected):
     assert order_behaviour(target, config) is expected
 
 
+def test_order_behaviour_of_a_client_class_or_instance():
+    from inventree_commerce_sync.targets import build_target, target_class
+
+    magento = target_class("magento")
+    assert order_behaviour(magento) is RESERVES
+    assert order_behaviour(magento, {"mode": "legacy"}) is DECREMENTS
+    legacy = build_target("magento", {"url": "https://shop.example.com", "token": "t", "mode": "legacy"})
+    assert order_behaviour(legacy) is DECREMENTS  # its own config
+    assert order_behaviour(target_class("woocommerce")) is DECREMENTS
+
+    class Declares:
+        name = "magento"
+
+        @classmethod
+        def order_behaviour(cls, config):
+            return "decrements_on_order" if config.get("x") else OrderBehaviour.RESERVES_OPEN_ORDERS
+
+    assert order_behaviour(Declares) is RESERVES
+    assert order_behaviour(Declares, {"x": 1}) is DECREMENTS  # the client is asked before the table
+
+
 def test_the_mode_defaults_to_after_open_orders_and_names_the_choices():
     assert parse_mode(None) == parse_mode("") == DEFAULT_MODE == AFTER_OPEN_ORDERS
     assert parse_mode(" Available ") == AVAILABLE

@@ -21,13 +21,15 @@ the location leaves from there: that part of the line is not taken off this loca
 figure (the unallocated rest still is, since it may be shipped from anywhere).
 ``open_order_totals`` does this sum per line.
 
-Shipments: InvenTree moves allocated stock out of "in stock" (to the customer) and adds it
-to the line's shipped quantity in the same step, when the shipment is completed; a
-shipment not completed yet still holds its allocations in stock and on the line. Either way
-in stock and unshipped move together, so completing a shipment never changes the figure.
-The caller passes only allocations of shipments not completed (``shipment_date`` unset),
-as InvenTree's ``available_stock`` does, and only lines of open orders (pending, in
-progress, on hold).
+Shipments (InvenTree 1.5): completing a shipment runs in the worker as one transaction
+(``order.tasks.complete_sales_order_shipment``): each allocated item is split off to the
+customer (so it leaves "in stock"), the line's ``shipped`` grows by as much, and the
+shipment gets its ``shipment_date``. Until then the shipment, even one "sent" in the real
+world, still holds its stock in "in stock" and on its line. Either way in stock and
+unshipped move together, so completing a shipment never changes the figure. The caller
+passes only allocations of shipments without a ``shipment_date``, as InvenTree's
+``available_stock`` does, and the lines of open orders (``SalesOrderStatusGroups.OPEN``:
+pending, on hold, in progress, and shipped, whose lines may still hold an unshipped rest).
 
 How a target treats its own orders (``OrderBehaviour``):
 
@@ -81,16 +83,24 @@ class OrderBehaviour(str, Enum):
     DECREMENTS_ON_ORDER = "decrements_on_order"    # stock lowered at placement
 
 
-def order_behaviour(target_name: str, config: Mapping[str, Any] | None = None) -> OrderBehaviour:
-    """How target ``target_name`` with this client config treats its own orders.
+def order_behaviour(target: object, config: Mapping[str, Any] | None = None) -> OrderBehaviour:
+    """How a target with this client config treats its own orders.
 
-    Magento with ``mode = "msi"`` (its default) reserves; ``mode = "legacy"`` writes the
-    single-source stock item, which Magento lowers at placement. Zoho commits stock for a
-    confirmed sales order. A target not known here is taken to decrement: it is then sent
-    the figure as it is, which can offer too little on a reserving shop but never too much.
+    ``target`` is a target's name or its client (class or instance; an instance's own
+    ``config`` is used when none is given). A client that declares a classmethod
+    ``order_behaviour(config) -> OrderBehaviour`` is asked; for the others: Magento with
+    ``mode = "msi"`` (its default) reserves, ``mode = "legacy"`` writes the single-source
+    stock item, which Magento lowers at placement; Zoho commits stock for a confirmed sales
+    order. A target not known here is taken to decrement: it is then sent the figure as it
+    is, which can offer too little on a reserving shop but never too much.
     """
-    name = str(target_name or "").strip().lower()
+    declared = getattr(target, "order_behaviour", None)
+    if config is None:
+        config = getattr(target, "config", None) if not isinstance(target, (str, type)) else None
     config = config or {}
+    if callable(declared):
+        return OrderBehaviour(declared(config))
+    name = str(target if isinstance(target, str) else getattr(target, "name", "")).strip().lower()
     if name == "magento":
         mode = str(config.get("mode") or "msi").strip().lower()
         return OrderBehaviour.DECREMENTS_ON_ORDER if mode == "legacy" else OrderBehaviour.RESERVES_OPEN_ORDERS
