@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,7 +26,7 @@ from inventree_commerce_sync.core.repairs import (
 )
 
 D = Decimal
-T0 = datetime(2026, 12, 1, 20, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("shop_had", "wanted", "action"), [

@@ -202,7 +202,7 @@ class PartStock:
                              f"{decimal_text(self.in_stock)}")
         object.__setattr__(self, "locations", locations)
 
-    def with_open_orders(self, totals: OpenOrders) -> "PartStock":
+    def with_open_orders(self, totals: OpenOrders) -> PartStock:
         return replace(self, open_unshipped=totals.unshipped, allocated_elsewhere=totals.allocated_elsewhere,
                        over_allocated=totals.over_allocated)
 

@@ -34,7 +34,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -81,7 +81,7 @@ class RepairLimit:
 
     @classmethod
     def parse(cls, units: object, percent: object, *, units_setting: str = "REPAIR_LIMIT_UNITS",
-              percent_setting: str = "REPAIR_LIMIT_PERCENT") -> "RepairLimit":
+              percent_setting: str = "REPAIR_LIMIT_PERCENT") -> RepairLimit:
         """From two settings ("" or None: the default), or a ConfigError naming the setting."""
         default = cls()
         return cls(default.units if units in (None, "") else _number(units, units_setting),
@@ -154,13 +154,13 @@ class RepairRecord:
             raise InputError(f"repair outcome must be one of {', '.join(OUTCOMES)} (got {self.outcome!r})")
         if not isinstance(self.at, datetime) or self.at.tzinfo is None:
             raise InputError(f"repair time must be an aware datetime (got {self.at!r})")
-        object.__setattr__(self, "at", self.at.astimezone(timezone.utc))
+        object.__setattr__(self, "at", self.at.astimezone(UTC))
         object.__setattr__(self, "shop_had", _quantity(self.shop_had, "what the shop had"))
         object.__setattr__(self, "wanted", _quantity(self.wanted, "the figure wanted"))
 
     @classmethod
     def of(cls, decision: Decision, *, target: str, sku: str, at: datetime, part: int | None = None,
-           part_name: str = "", outcome: str | None = None) -> "RepairRecord":
+           part_name: str = "", outcome: str | None = None) -> RepairRecord:
         """The record of a REPAIR (repaired) or FLAG (flagged) decision."""
         if outcome is None:
             outcome = {REPAIR: REPAIRED, FLAG: FLAGGED}.get(decision.action)
@@ -180,7 +180,7 @@ class RepairRecord:
                 "outcome": self.outcome, "at": iso_utc(self.at), "note": self.note}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RepairRecord":
+    def from_dict(cls, data: Mapping[str, Any]) -> RepairRecord:
         try:
             part = data.get("part")
             return cls(str(data["target"]), str(data["sku"]), data["shop_had"], data["wanted"], str(data["outcome"]),
@@ -255,7 +255,7 @@ class RepairHistory:
         return [record.to_dict() for record in self.records]
 
     @classmethod
-    def from_json(cls, data: Iterable[Mapping[str, Any]] | None, keep: int = DEFAULT_KEEP) -> "RepairHistory":
+    def from_json(cls, data: Iterable[Mapping[str, Any]] | None, keep: int = DEFAULT_KEEP) -> RepairHistory:
         return cls((RepairRecord.from_dict(item) for item in data or ()), keep)
 
     def csv_rows(self, target: str | None = None) -> list[list[str]]:
