@@ -33,6 +33,7 @@ from ..core.errors import AmbiguousFailure, AuthenticationError, ProtocolError, 
 from ..core.http import RETRY_STATUSES, SAFE_METHODS, decode_json, shapeless_error, status_error
 from ..core.redact import get_logger
 from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, comma_list_groups
+from .woocommerce_orders import WooCommerceOrders
 
 log = get_logger(__name__)
 
@@ -56,7 +57,7 @@ LIST_FIELDS = "id,sku,type,parent_id,manage_stock,stock_quantity"
 OAUTH_RETRIES = 3
 
 
-class WooCommerceTarget(BaseTarget):
+class WooCommerceTarget(WooCommerceOrders, BaseTarget):
     name = "woocommerce"
     title = "WooCommerce"
     FIELDS = (
