@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from .core import orders as O
 from .core.errors import ConfigError
 from .core.files import load_config
-from .targets import TARGETS, build_target
+from .targets import TARGETS, build_target, target_class
 
 DEFAULT_DAYS = 7
 _LINES_SHOWN = 3  # lines of one order shown in the table; the rest are counted
@@ -52,9 +52,10 @@ def since_time(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"expected an ISO-8601 time such as 2026-12-01T08:00:00Z, got {text!r}") from None
     if moment.tzinfo is None:
+        example = text.strip() if "T" in text or " " in text.strip() else f"{text.strip()}T00:00"
         raise argparse.ArgumentTypeError(
-            f"{text!r} has no offset; add one so the time is not guessed, e.g. {text.strip()}Z for UTC "
-            "or +01:00 for UTC+1")
+            f"{text!r} has no offset; add one so the time is not guessed, e.g. {example}Z for UTC "
+            f"or {example}+01:00 for UTC+1")
     return moment.astimezone(UTC)
 
 
@@ -92,8 +93,6 @@ def _id_key(order_id: str) -> tuple[int, int, str]:
 
 def order_targets() -> list[str]:
     """The registered targets whose client reads orders."""
-    from .targets import target_class
-
     return [name for name in TARGETS if issubclass(target_class(name), O.OrderSource)]
 
 

@@ -194,7 +194,8 @@ def test_woocommerce_wrong_credentials_exit_1_naming_the_setting(woo, capsys, tm
 @pytest.mark.parametrize("since, message", [
     ("yesterday", "argument --since: expected an ISO-8601 time such as 2026-12-01T08:00:00Z, got 'yesterday'"),
     ("2026-12-01T08:00", "argument --since: '2026-12-01T08:00' has no offset; add one so the time is not "
-                         "guessed, e.g. 2026-12-01T08:00Z for UTC"),
+                         "guessed, e.g. 2026-12-01T08:00Z for UTC or 2026-12-01T08:00+01:00 for UTC+1"),
+    ("2026-12-01", "'2026-12-01' has no offset; add one so the time is not guessed, e.g. 2026-12-01T00:00Z"),
 ])
 def test_a_bad_since_is_bad_usage(woo, capsys, since, message):
     with pytest.raises(SystemExit) as caught:
