@@ -1,4 +1,5 @@
-"""The command line: ``demo`` (the default), ``push``, ``check`` and ``sandbox``.
+"""The command line: ``demo`` (the default), ``push``, ``check``, ``orders`` (in ``cli_orders``)
+and ``sandbox``.
 
 Exit status: 0 when nothing failed, 1 when a SKU failed or the target refused or could
 not be reached, 2 for bad usage, configuration or input (the message names what to fix).
@@ -15,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, cli_orders
 from .core.engine import Report, Result, SyncEngine
 from .core.errors import ConfigError, InputError, TargetError
 from .core.files import load_config, load_levels
@@ -55,6 +56,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _push(args)
         if command == "check":
             return _check(args)
+        if command == "orders":
+            return cli_orders.run(args)
         if command == "sandbox":
             return _sandbox(args)
     except (ConfigError, InputError) as exc:
@@ -95,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="test the connection and credentials; writes nothing")
     check.add_argument("--target", required=True, choices=list(TARGETS))
     check.add_argument("--config", required=True, type=Path)
+
+    cli_orders.add_parser(commands)
 
     sandbox = commands.add_parser("sandbox", help="run one sandbox server in the foreground")
     sandbox.add_argument("target", choices=list(TARGETS))

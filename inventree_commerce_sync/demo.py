@@ -2,8 +2,10 @@
 
 Needs no account and no network. Starts one sandbox per target on a free loopback port,
 seeds the demo catalogue, pushes a stock snapshot, changes a few quantities and pushes
-again (only those are written), then reads every quantity back from the sandboxes. Exits
-0 only if every target converged.
+again (only those are written), then reads every quantity back from the sandboxes. Last,
+on each sandbox that can place orders and whose client reads them (``demo_orders``), places
+one order as a customer would and reads it back through the client. Exits 0 only if every
+target converged and every order placed was read back.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from . import registry
 from .core.engine import Report, Result, SyncEngine
 from .core.ledger import MemoryLedger
 from .core.levels import StockLevel
+from .demo_orders import show_orders
 from .sandbox import SandboxServer, catalogue, sandbox_class
 from .targets import build_target
 
@@ -46,13 +49,13 @@ def run_demo(out: TextIO, *, names: Sequence[str] | None = None) -> int:
         second[sku] += 4
 
     with ExitStack() as stack:
-        apps, engines = {}, {}
+        apps, engines, servers = {}, {}, {}
         for name in names:
             cls = sandbox_class(name)
             app = cls()
             app.seed({"products": products})
             server = stack.enter_context(SandboxServer(app))
-            apps[name] = app
+            apps[name], servers[name] = app, server.url
             engines[name] = SyncEngine(build_target(name, cls.client_settings(server.url)), MemoryLedger())
             print(f"started the {name} sandbox at {server.url}", file=out)
 
@@ -83,8 +86,11 @@ def run_demo(out: TextIO, *, names: Sequence[str] | None = None) -> int:
             status = "converged" if not problems else "NOT converged: " + "; ".join(problems)
             print(f"  {name:<13} {status}", file=out)
             converged &= not problems
+        orders_read = show_orders(out, {name: (engine.target, servers[name]) for name, engine in engines.items()})
     print("\nall targets converged" if converged else "\nsome targets did not converge", file=out)
-    return 0 if converged else 1
+    if not orders_read:
+        print("some orders placed were not read back", file=out)
+    return 0 if converged and orders_read else 1
 
 
 def _differences(report: Report, stock: dict[str, Decimal], snapshot: dict[str, Decimal]) -> list[str]:

@@ -64,6 +64,19 @@ def test_a_replayed_delivery_is_refused_and_a_new_one_accepted():
     assert verify_woocommerce(no_id, BODY, SECRET, store).status == 401
 
 
+def test_two_orders_sharing_a_delivery_id_are_both_accepted_and_a_true_replay_is_not():
+    """WooCommerce's delivery id is wp_hash(webhook_id . time()): one webhook announcing two
+    orders within one second sends the same id twice, with different bodies."""
+    store = MemoryDeliveryStore()
+    other = json.dumps({"id": 42, "status": "processing", "line_items": []}).encode()
+    first = verify_woocommerce(delivery(BODY, delivery_id="same-second"), BODY, SECRET, store)
+    second = verify_woocommerce(delivery(other, delivery_id="same-second"), other, SECRET, store)
+    assert first.accepted and second.accepted
+    assert (first.payload["id"], second.payload["id"]) == (41, 42)
+    replay = verify_woocommerce(delivery(other, delivery_id="same-second"), other, SECRET, store)
+    assert replay.status == 401 and "replay" in replay.reason and replay.payload is None
+
+
 def test_a_refused_signature_does_not_use_up_the_delivery_id():
     store = MemoryDeliveryStore()
     assert verify_woocommerce(delivery(secret="forged"), BODY, SECRET, store).status == 401

@@ -3,7 +3,10 @@
 WooCommerce signs each delivery: ``X-WC-Webhook-Signature`` is the base64 HMAC-SHA256 of
 the raw body under the webhook's secret, compared here in constant time. A delivery with a
 missing or wrong signature, or one whose ``X-WC-Webhook-Delivery-ID`` was already accepted
-(a replay; the ids are kept in a bounded store the caller passes in), is refused. WooCommerce
+with the same signature (a replay; kept in a bounded store the caller passes in), is refused.
+The id alone is not unique: WooCommerce makes it from the webhook's id and the current second
+(``wp_hash($webhook_id . time())``), so two different orders announced by one webhook in the
+same second share it; a true replay repeats both the id and the signature of its body. WooCommerce
 sends no time header, so age cannot be judged from the headers; a replayed old delivery
 that slips past a store which forgot its id only repeats an order version the importer
 already has (it ignores versions older than the one it imported). Creating a webhook makes
@@ -56,7 +59,7 @@ class Verdict:
 
 class DeliveryStore(Protocol):
     def add(self, delivery_id: str) -> bool:
-        """Record the id; False when it was recorded before (a replay)."""
+        """Record the delivery (its ``replay_key``); False when it was recorded before (a replay)."""
 
 
 class MemoryDeliveryStore:
@@ -112,10 +115,16 @@ def verify_woocommerce(headers: Mapping[str, str], body: bytes, secret: str,
     if store is not None:
         if not delivery_id:
             return Verdict(REFUSED, f"missing {WC_DELIVERY_ID} header")
-        if not store.add(delivery_id):
+        if not store.add(replay_key(delivery_id, given)):
             return Verdict(REFUSED, f"delivery {delivery_id} was already received (replay)",
                            delivery_id=delivery_id)
     return _with_payload(body, header(headers, WC_TOPIC), delivery_id)
+
+
+def replay_key(delivery_id: str, signature: str) -> str:
+    """What the delivery store keeps per accepted delivery: its id and a digest of its
+    signature (a fixed length, whatever the header held)."""
+    return f"{delivery_id}:{hashlib.sha256(signature.encode('utf-8', 'replace')).hexdigest()[:32]}"
 
 
 def verify_secret_header(headers: Mapping[str, str], body: bytes, secret: str,

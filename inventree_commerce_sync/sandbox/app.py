@@ -15,6 +15,7 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
@@ -94,6 +95,16 @@ class _Route:
     writes: bool
 
 
+@dataclass(frozen=True)
+class OrderCall:
+    """How a sandbox places one order as a customer would: ``POST /__sandbox__/<action>``
+    with ``body``; ``order_id(answer)`` is the placed order's id as its client reads it."""
+
+    action: str
+    body: dict[str, Any]
+    order_id: Callable[[Any], str]
+
+
 class SandboxApp:
     """Base of the four emulators. Subclasses register routes and implement the state.
 
@@ -125,6 +136,14 @@ class SandboxApp:
     def client_settings(cls, url: str) -> dict[str, Any]:
         """The settings that point the matching client at a sandbox served at ``url``."""
         raise NotImplementedError
+
+    @classmethod
+    def order_call(cls, sku: str, quantity: int, *, at: datetime | None = None,
+                   buyer: Mapping[str, str] | None = None) -> OrderCall | None:
+        """The control call placing one order of ``quantity`` x ``sku`` modified ``at`` (None:
+        now), bought by ``buyer`` ({"name", "email", "company"}); None for a sandbox without
+        orders (the demo and the order tests then leave it out)."""
+        return None
 
     def authenticate(self, request: Request) -> Response | None:
         """None when the request's credentials are good, else the service's refusal."""

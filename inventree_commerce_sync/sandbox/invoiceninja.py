@@ -36,10 +36,11 @@ import string
 import time
 import unicodedata
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from .app import BadRequest, Request, Response, SandboxApp
+from .app import BadRequest, OrderCall, Request, Response, SandboxApp
 from .faults import RateLimiter
 from .invoiceninja_orders import InvoiceNinjaInvoices
 
@@ -85,6 +86,17 @@ class InvoiceNinjaSandbox(SandboxApp):
         return {"url": url, "token": TOKEN}
 
     # -- state --------------------------------------------------------------------------
+
+
+    @classmethod
+    def order_call(cls, sku: str, quantity: int, *, at: datetime | None = None,
+                   buyer: Mapping[str, str] | None = None) -> OrderCall:
+        """How a customer places an order here (the demo's and the CLI tests' control call)."""
+        body: dict[str, Any] = {"lines": [{"product_key": sku, "quantity": quantity, "type_id": "1"}],
+                                "client": dict(buyer or {})}
+        if at is not None:
+            body["at"] = int(at.timestamp())
+        return OrderCall("invoices", body, lambda answer: str(answer["data"][0]["id"]))
 
     def seed(self, catalogue: Mapping[str, Any]) -> None:
         with self.lock:

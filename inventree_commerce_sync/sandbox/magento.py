@@ -30,10 +30,11 @@ Fault "partial": Magento saves source items all or nothing, so a partial failure
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .app import Request, Response, SandboxApp
+from .app import OrderCall, Request, Response, SandboxApp
 from .faults import PARTIAL
 from .magento_orders import SalesOrders
 from .magento_sales_api import SalesApi
@@ -109,6 +110,16 @@ class MagentoSandbox(SandboxApp):
         return {"url": url, "token": TOKEN, "store_code": "default", "mode": "msi", "source_code": "default"}
 
     # -- state --------------------------------------------------------------------------
+
+
+    @classmethod
+    def order_call(cls, sku: str, quantity: int, *, at: datetime | None = None,
+                   buyer: Mapping[str, str] | None = None) -> OrderCall:
+        """How a customer places an order here (the demo's and the CLI tests' control call)."""
+        body: dict[str, Any] = {"lines": [{"sku": sku, "qty": quantity}], "customer": dict(buyer or {})}
+        if at is not None:
+            body["at"] = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        return OrderCall("orders", body, lambda answer: str(answer["entity_id"]))
 
     def _add_sources(self) -> None:
         for code in dict.fromkeys(("default", self.source_code)):

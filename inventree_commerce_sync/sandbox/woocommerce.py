@@ -22,10 +22,11 @@ in ``woocommerce_rest``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from .app import Request, Response, SandboxApp
+from .app import OrderCall, Request, Response, SandboxApp
 from .faults import PARTIAL
 from .woocommerce_auth import ApiKeys
 from .woocommerce_orders import OrderBook
@@ -89,6 +90,16 @@ class WooCommerceSandbox(SandboxApp):
     @classmethod
     def client_settings(cls, url: str) -> dict[str, Any]:
         return {"url": url, "consumer_key": CONSUMER_KEY, "consumer_secret": CONSUMER_SECRET}
+
+    @classmethod
+    def order_call(cls, sku: str, quantity: int, *, at: datetime | None = None,
+                   buyer: Mapping[str, str] | None = None) -> OrderCall:
+        buyer = buyer or {}
+        first, _, last = str(buyer.get("name") or "").partition(" ")
+        billing = {"first_name": first, "last_name": last, "email": buyer.get("email", ""),
+                   "company": buyer.get("company", "")}
+        body = {"lines": [{"sku": sku, "quantity": quantity}], "status": "processing", "billing": billing}
+        return OrderCall("orders", {**body, "time": at.isoformat()} if at else body, lambda answer: str(answer["id"]))
 
     def add_key(self, consumer_key: str, consumer_secret: str, permissions: str = "read_write") -> None:
         """Another REST API key; ``permissions`` is ``read``, ``write`` or ``read_write``."""

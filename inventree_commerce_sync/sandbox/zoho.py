@@ -26,10 +26,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from .app import BadRequest, Request, Response, SandboxApp
+from .app import BadRequest, OrderCall, Request, Response, SandboxApp
 from .faults import RateLimiter
 from .zoho_accounts import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Accounts
 from .zoho_orders import ZohoOrders
@@ -88,6 +89,16 @@ class ZohoSandbox(SandboxApp):
             "refresh_token": REFRESH_TOKEN,
             "organization_id": ORGANIZATION_ID,
         }
+
+
+    @classmethod
+    def order_call(cls, sku: str, quantity: int, *, at: datetime | None = None,
+                   buyer: Mapping[str, str] | None = None) -> OrderCall:
+        """How a customer places an order here (the demo's and the CLI tests' control call)."""
+        body: dict[str, Any] = {"lines": [{"sku": sku, "quantity": quantity}], "customer": dict(buyer or {})}
+        if at is not None:
+            body["at"] = at.isoformat()
+        return OrderCall("salesorders", body, lambda answer: str(answer["salesorders"][0]["salesorder_id"]))
 
     @property
     def scopes(self) -> set[str]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from ..core import orders as O
@@ -56,7 +56,7 @@ class WooCommerceOrders(O.OrderSource):
     webhook = "woocommerce"
 
     if TYPE_CHECKING:
-        name: str
+        name: ClassVar[str]
 
         def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                   json: Any = None) -> requests.Response: ...
