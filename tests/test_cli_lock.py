@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +18,7 @@ from inventree_commerce_sync.sandbox.zoho import ZohoSandbox
 
 from .test_cli import toml_table
 
-HOLD = 3.0  # seconds the first adjustment is held at most
+HOLD = 60.0  # seconds the first adjustment is held at most (a bound; the tests release it sooner)
 
 
 class HeldZoho(ZohoSandbox):
@@ -51,18 +53,26 @@ def zoho(serve, tmp_path):
     return app, before, command, tmp_path / "ledger.sqlite3"
 
 
-def run_two(app, command, second_extra):
+def run_two(app, command, second_extra, *, release_once_waiting: bool):
     """Starts the first push, and the second once the first is held at its write; releases
-    the first when the second has finished or sent an adjustment of its own, or after HOLD."""
+    the first when the second has finished, sent an adjustment of its own, or (with
+    ``release_once_waiting``) said that it waits for the lock — never on a timer alone, so a
+    slow start of the second process cannot make it miss the lock — or after HOLD."""
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert app.held.wait(30), "the first push never reached its write"
-    second = subprocess.Popen(command + second_extra, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The second's stderr goes to a file of its own (not a shared file offset) that is read as it grows.
+    err_path = Path(tempfile.mkdtemp()) / "second.err"
+    with err_path.open("w") as second_err:
+        second = subprocess.Popen(command + second_extra, stdout=subprocess.PIPE, stderr=second_err, text=True)
     deadline = time.monotonic() + HOLD
     while time.monotonic() < deadline and second.poll() is None and app.count("adjustments.create") == 0:
+        if release_once_waiting and "waiting up to" in err_path.read_text():
+            break
         time.sleep(0.02)
     app.release.set()
     outputs = [process.communicate(timeout=60) for process in (first, second)]
-    return (first.returncode, *outputs[0]), (second.returncode, *outputs[1])
+    err2 = err_path.read_text()
+    return (first.returncode, *outputs[0]), (second.returncode, outputs[1][0], err2)
 
 
 def assert_applied_once(app, before):
@@ -73,7 +83,7 @@ def assert_applied_once(app, before):
 
 def test_a_second_push_waits_for_the_first_and_applies_nothing_twice(zoho):
     app, before, command, ledger = zoho
-    (code1, out1, err1), (code2, out2, err2) = run_two(app, command, ["--wait", "60"])
+    (code1, out1, err1), (code2, out2, err2) = run_two(app, command, ["--wait", "60"], release_once_waiting=True)
     assert_applied_once(app, before)
     assert (code1, err1) == (0, "")
     assert [r["outcome"] for r in json.loads(out1)] == ["pushed"] * 4
@@ -84,7 +94,7 @@ def test_a_second_push_waits_for_the_first_and_applies_nothing_twice(zoho):
 
 def test_a_second_push_that_cannot_wait_exits_2_naming_the_ledger(zoho):
     app, before, command, ledger = zoho
-    (code1, out1, err1), (code2, out2, err2) = run_two(app, command, ["--wait", "0.5"])
+    (code1, out1, err1), (code2, out2, err2) = run_two(app, command, ["--wait", "0.5"], release_once_waiting=False)
     assert_applied_once(app, before)
     assert (code1, err1) == (0, "")
     assert code2 == 2 and out2 == ""
