@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 import ipaddress
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -135,7 +135,7 @@ def register(plugin, request) -> tuple[dict[str, Any], int]:
                 "instructions": instructions(plugin, kind, url, secret_generated=generated)}, 502
     webhooks = [item if isinstance(item, dict) else {"id": str(item), "action": "registered"} for item in done]
     with order_runs.locked_state(plugin) as state:
-        state["webhook_registration"] = {"at": iso_utc(datetime.now(timezone.utc)), "delivery_url": url,
+        state["webhook_registration"] = {"at": iso_utc(datetime.now(UTC)), "delivery_url": url,
                                          "webhooks": [{k: w.get(k) for k in ("topic", "id", "action")}
                                                       for w in webhooks]}
     log.info("%s: webhook registered for %s (%d)", plugin.TARGET, url, len(webhooks))

@@ -14,7 +14,6 @@ from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
-
 from InvenTree.unit_test import InvenTreeAPITestCase
 from part.models import Part
 
