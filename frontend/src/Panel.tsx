@@ -1,8 +1,9 @@
 /**
  * The part panel of the commerce sync plugins: this part's sync status on one target,
- * "Sync now" and "Test connection" with their results in place, and the CSV of every part
- * not in sync. Built with InvenTree's own React and Mantine, which InvenTree provides at run
- * time (see vite.config.ts), so the bundle holds only this file's code.
+ * "Sync now" and "Test connection" with their results in place, the CSV of every part
+ * not in sync, and the shop's orders (OrdersBlock.tsx). Built with InvenTree's own React
+ * and Mantine, which InvenTree provides at run time (see vite.config.ts), so the bundle
+ * holds only this plugin's code.
  */
 import React, { useCallback, useEffect, useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, Text } from '@mantine/core';
@@ -12,40 +13,15 @@ import {
     afterSync,
     checkOutcome,
     failureOutcome,
-    type Line,
     type Outcome,
     quantityLines,
     statusBadge,
     statusLines,
     syncOutcome,
 } from './logic';
+import { OrdersBlock } from './OrdersBlock';
 import type { CheckPayload, PluginContext, StatusPayload, SyncPayload } from './types';
-
-function OutcomeAlert({ outcome, onClose }: { outcome: Outcome; onClose: () => void }) {
-    return (
-        <Alert color={outcome.color} title={outcome.title} withCloseButton onClose={onClose}>
-            {outcome.lines.map((line, index) => (
-                <Text size='sm' key={index}>{line}</Text>
-            ))}
-        </Alert>
-    );
-}
-
-function LinesTable({ lines, children }: { lines: Line[]; children?: React.ReactNode }) {
-    return (
-        <Table striped withTableBorder withColumnBorders>
-            <Table.Tbody>
-                {children}
-                {lines.map((line) => (
-                    <Table.Tr key={line.label}>
-                        <Table.Th w='30%'>{line.label}</Table.Th>
-                        <Table.Td>{line.value}</Table.Td>
-                    </Table.Tr>
-                ))}
-            </Table.Tbody>
-        </Table>
-    );
-}
+import { LinesTable, OutcomeAlert } from './widgets';
 
 export function CommerceSyncPanel({ context }: { context: PluginContext }) {
     const urls = context.context;
@@ -149,6 +125,10 @@ export function CommerceSyncPanel({ context }: { context: PluginContext }) {
             </Group>
             {syncResult && <OutcomeAlert outcome={syncResult} onClose={() => setSyncResult(null)} />}
             {checkResult && <OutcomeAlert outcome={checkResult} onClose={() => setCheckResult(null)} />}
+            {status.orders && (
+                <OrdersBlock orders={status.orders} api={context.api} host={context.host} locale={context.locale}
+                             sku={row?.sku} reload={load} />
+            )}
         </Stack>
     );
 }

@@ -61,6 +61,70 @@ export interface StatusPayload {
     buffer?: string | null;
     quantity_basis?: string | null;
     parts: PartStatus[];
+    /** The order import (absent from a plugin version before it). */
+    orders?: OrdersStatus;
+}
+
+/** One order needing attention: held (problem lines) or flagged (a change that cannot follow). */
+export interface AttentionOrder {
+    order_id: string;
+    number: string;
+    modified: string | null;
+    sales_order: number | null;
+    sales_order_reference: string | null;
+    problems: string[];
+    flag: string | null;
+    since: number;
+}
+
+/** What a dry run recorded for one order (orders.Plan.to_json). */
+export interface WouldImport {
+    order_id: string;
+    number: string;
+    action: string;
+    held: boolean;
+    customer: string;
+    new_customer?: boolean;
+    lines: { sku: string; quantity: string; part: number }[];
+    problems: string[];
+    flag: string | null;
+}
+
+export interface WebhookRegistration {
+    at: string;
+    delivery_url: string;
+    webhooks: { topic?: string | null; id?: string | number | null; action?: string | null }[];
+}
+
+/** The "orders" object of GET status/ (order_runs.order_status plus the URLs). */
+export interface OrdersStatus {
+    import_enabled: boolean;
+    dry_run: boolean;
+    last_seen: { id: string; number: string; modified: string } | null;
+    imported: number;
+    needs_attention: AttentionOrder[];
+    needs_attention_count?: number;
+    last_poll: string | null;
+    last_audit: string | null;
+    last_counts: Record<string, number>;
+    last_error: string | null;
+    would_import: WouldImport[];
+    webhook: string | null;
+    webhook_url: string | null;
+    webhook_registration?: WebhookRegistration | null;
+    csv_url: string;
+    register_webhook_url: string | null;
+}
+
+/** The answer of POST register-webhook/ (also the body of its 400 and 502 answers). */
+export interface RegisterPayload {
+    registered: boolean;
+    delivery_url?: string;
+    webhooks?: { topic?: string; id?: string | number; action?: string }[];
+    warnings?: string[];
+    instructions?: string | null;
+    error?: string;
+    secret_generated?: boolean;
 }
 
 export interface SyncPayload {

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { renderPanel } from '../src/Panel';
 import type { PluginApi, PluginContext, StatusPayload } from '../src/types';
-import { partRow } from './rows';
+import { held, ordersStatus, partRow } from './rows';
 
 const urls = {
     target: 'Magento stock sync', status_url: '/plugin/m/status/', sync_url: '/plugin/m/sync/',
@@ -94,5 +94,63 @@ describe('the part panel', () => {
         expect(await screen.findByText('URL is not set')).toBeTruthy();
         fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
         expect(await screen.findByText('Never synced')).toBeTruthy();
+    });
+
+    it('shows the Orders block: counts, held orders with their problem lines, the last error and the CSV', async () => {
+        const orders = ordersStatus({ imported: 4, last_error: 'woocommerce: could not be reached',
+                                      last_seen: { id: '9', number: 'W9', modified: '2026-12-01T10:00:00+00:00' },
+                                      needs_attention: [held('502')], needs_attention_count: 1 });
+        const api = { get: vi.fn().mockResolvedValue({ data: status({ orders }) }), post: vi.fn() };
+        mount(api);
+        expect(await screen.findByText('Orders')).toBeTruthy();
+        expect(screen.getByText('Importing')).toBeTruthy();
+        expect(screen.getByText('Orders imported').nextSibling?.textContent).toBe('4');
+        expect(screen.getByText('Needing attention').nextSibling?.textContent).toBe('1');
+        expect(screen.getByText('Order W502 - sales order SO-0007 (held)')).toBeTruthy();
+        expect(screen.getByText("line 2 (SKU 'NO-SUCH'): no part has this SKU")).toBeTruthy();
+        expect(screen.getByText('woocommerce: could not be reached')).toBeTruthy();
+        expect(screen.getByText('Orders needing attention (CSV)').closest('a')?.getAttribute('href')).toBe('/plugin/w/orders.csv');
+    });
+
+    it('shows what a dry run would import', async () => {
+        const orders = ordersStatus({ dry_run: true, would_import: [{ order_id: '1', number: 'W1', action: 'create',
+            held: false, customer: 'Shop', flag: null, problems: [], lines: [{ sku: 'W-1', quantity: '3', part: 7 }] }] });
+        mount({ get: vi.fn().mockResolvedValue({ data: status({ orders }) }), post: vi.fn() });
+        expect(await screen.findByText('Dry run: would import')).toBeTruthy();
+        expect(screen.getByText('W1: would create a sales order: 3 x W-1')).toBeTruthy();
+    });
+
+    it('"Register webhook" posts, shows what was done and reloads the status; a refusal shows the instructions', async () => {
+        const api = {
+            get: vi.fn().mockResolvedValue({ data: status({ orders: ordersStatus() }) }),
+            post: vi.fn()
+                .mockResolvedValueOnce({ data: { registered: true, delivery_url: 'https://inv/plugin/w/webhook/',
+                                                 webhooks: [{ topic: 'order.created', id: 3, action: 'created' }] } })
+                .mockResolvedValueOnce({ data: { registered: false, error: 'no write permission',
+                                                 instructions: 'Add it under WooCommerce > Settings > Advanced > Webhooks' } }),
+        };
+        mount(api);
+        const button = await screen.findByRole('button', { name: 'Register webhook' });
+        fireEvent.click(button);
+        expect(await screen.findByText('Webhook registered')).toBeTruthy();
+        expect(screen.getByText('order.created: created (id 3)')).toBeTruthy();
+        expect(api.post).toHaveBeenCalledWith('/plugin/w/register-webhook/', {});
+        await waitFor(() => expect(api.get).toHaveBeenCalledTimes(2));
+        fireEvent.click(button);
+        expect(await screen.findByText('Set up the webhook by hand')).toBeTruthy();
+        expect(screen.getByText('Add it under WooCommerce > Settings > Advanced > Webhooks')).toBeTruthy();
+    });
+
+    it('has no "Register webhook" for a shop that is only polled, and no Orders block from an older plugin', async () => {
+        const api = { get: vi.fn().mockResolvedValue({ data: status({ orders: ordersStatus({ webhook: null,
+                                                                                           register_webhook_url: null }) }) }),
+                      post: vi.fn() };
+        mount(api);
+        expect(await screen.findByText('none: orders are polled')).toBeTruthy();
+        expect(screen.queryByRole('button', { name: 'Register webhook' })).toBeNull();
+        cleanup();
+        mount({ get: vi.fn().mockResolvedValue({ data: status() }), post: vi.fn() });
+        expect(await screen.findByText('Never synced')).toBeTruthy();
+        expect(screen.queryByText('Orders')).toBeNull();
     });
 });

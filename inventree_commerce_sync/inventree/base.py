@@ -177,6 +177,8 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
             path("status.csv", views.StatusCsvView.as_view(plugin=self), name="status-csv"),
             path("sync/", views.SyncNowView.as_view(plugin=self), name="sync"),
             path("check/", views.CheckView.as_view(plugin=self), name="check"),
+            path("orders.csv", views.OrdersCsvView.as_view(plugin=self), name="orders-csv"),
+            path("register-webhook/", views.RegisterWebhookView.as_view(plugin=self), name="register-webhook"),
             webhook_url(self),
         ]
 

@@ -7,6 +7,14 @@ Under /plugin/<slug>/:
   sync/              POST sync now: {"part": id} syncs that part at once and returns its
                           status; without a part, a full sync is offloaded to the worker
   check/             GET/POST test connection: what the credentials allow (writes nothing)
+  orders.csv         GET  the shop orders needing attention (held or flagged), one row per problem
+  register-webhook/  POST create the shop's order webhook through its API, or say exactly what
+                          to enter by hand (webhook_setup.py)
+
+GET status/ answers, beside the part rows, an "orders" object: the order import's state
+(order_runs.order_status: last order seen, orders imported, orders needing attention with
+their problem lines, the last error, what a dry run would import) plus where the shop
+delivers its webhook and the URLs of orders.csv and register-webhook/.
 
 Authentication is InvenTree's API's own (token, HTTP Basic, session with CSRF); staff only.
 No secret is ever part of an answer: rows hold no secret settings, and errors are redacted.
@@ -23,7 +31,7 @@ from rest_framework.views import APIView
 from ..core.errors import ConfigError, SyncError
 from ..core.redact import redact
 from ..core.settings import parse_bool
-from . import sync
+from . import order_runs, sync, webhook_setup
 
 
 class StaffOnly(permissions.BasePermission):
@@ -90,7 +98,23 @@ class StatusView(PluginView):
             "pending_parts": len(state.get("dirty") or ()),
             "warnings": self.plugin.security_warnings(),
             "parts": rows,
+            "orders": orders_status(self.plugin, request),
         })
+
+
+def orders_status(plugin, request) -> dict:
+    """The order import's state as the status shows it, with the URLs the panel needs."""
+    status = order_runs.order_status(plugin)
+    kind = webhook_setup.webhook_kind(plugin)
+    status.update({
+        "needs_attention_count": len(status["needs_attention"]),
+        "webhook": kind,
+        "webhook_url": webhook_setup.delivery_url(plugin, request)[0] if kind else None,
+        "webhook_registration": order_runs.read_state(plugin).get("webhook_registration"),
+        "csv_url": plugin.api_url("orders.csv"),
+        "register_webhook_url": plugin.api_url("register-webhook/") if kind else None,
+    })
+    return status
 
 
 class StatusCsvView(PluginView):
@@ -102,6 +126,19 @@ class StatusCsvView(PluginView):
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.plugin.TARGET}-not-in-sync.csv"'
         return response
+
+
+class OrdersCsvView(PluginView):
+    def get(self, request):
+        response = HttpResponse(order_runs.attention_csv(self.plugin), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.plugin.TARGET}-orders-needing-attention.csv"'
+        return response
+
+
+class RegisterWebhookView(PluginView):
+    def post(self, request):
+        answer, status = webhook_setup.register(self.plugin, request)
+        return Response(answer, status=status)
 
 
 class SyncNowView(PluginView):
