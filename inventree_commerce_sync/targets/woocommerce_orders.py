@@ -65,7 +65,7 @@ class WooCommerceOrders(O.OrderSource):
 
     # -- reading ------------------------------------------------------------------------------
 
-    def read_orders(self, since: datetime) -> Iterator[O.Order]:
+    def read_orders(self, since: datetime, known: O.Known | None = None) -> Iterator[O.Order]:
         if since.tzinfo is None:
             raise ValueError("since must be an aware datetime")
         yielded: dict[str, datetime] = {}  # id -> modification time already yielded
@@ -78,7 +78,8 @@ class WooCommerceOrders(O.OrderSource):
                 if order.id in yielded:
                     moved.append(yielded[order.id])
                 yielded[order.id] = order.modified
-                yield order
+                if known is None or not known(order.id, order.modified):
+                    yield order
             if not moved:
                 return
             start, moved = max(min(moved), since), []
@@ -168,8 +169,7 @@ class WooCommerceOrders(O.OrderSource):
                         "secret": secret, "status": "active"}
                 done.append({"topic": topic, "id": self._create_once(body), "action": "created"})
         except AuthenticationError as exc:
-            reason = str(exc).split(": ", 1)[-1]
-            raise AuthenticationError(self.name, f"{reason}. {webhook_instructions(delivery_url, topics)}",
+            raise AuthenticationError(self.name, f"{exc.reason}. {webhook_instructions(delivery_url, topics)}",
                                       status=exc.status) from None
         return done
 
