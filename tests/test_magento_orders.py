@@ -378,3 +378,16 @@ def test_ship_refuses_a_line_the_order_does_not_have(shop):
     order = place(url, ("BOLT", 1))
     with pytest.raises(InputError, match="no line 999"):
         client.ship(order["entity_id"], {"999": 1}, "T")
+
+
+def test_ship_order_is_the_shared_face_and_a_repeat_sends_nothing(shop):
+    from inventree_commerce_sync.core.shipments import ALREADY_SHIPPED
+    from inventree_commerce_sync.core.shipments import SHIPPED as SENT
+
+    app, client, url = shop
+    order = place(url, ("BOLT", 4))
+    first = client.ship_order(str(order["entity_id"]), reference="SO-5/1", tracking="T5", carrier="UPS")
+    assert first.outcome == SENT and first.remote_ids and app.count("order.ship") == 1
+    again = client.ship_order(str(order["entity_id"]), reference="SO-5/1", tracking="T5")
+    assert again.outcome == ALREADY_SHIPPED and again.remote_ids == first.remote_ids
+    assert app.count("order.ship") == 1

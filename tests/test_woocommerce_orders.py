@@ -285,3 +285,16 @@ def test_a_cancelled_order_is_not_marked_shipped(shop):
     with pytest.raises(TargetError, match="cancelled"):
         client.mark_shipped(order_id, tracking="X")
     assert app.writes == writes and app.orders.orders[order_id]["status"] == "cancelled"
+
+
+def test_ship_order_is_the_shared_face_and_a_repeat_changes_nothing(shop):
+    from inventree_commerce_sync.core.shipments import ALREADY_SHIPPED
+    from inventree_commerce_sync.core.shipments import SHIPPED as SENT
+
+    app, client = shop
+    order_id = place(app, ("EL-011", 1))["id"]
+    assert client.ship_order(str(order_id), reference="SO-1/1", tracking="TR-9").outcome == SENT
+    assert app.orders.orders[order_id]["status"] == "completed"
+    again = client.ship_order(str(order_id), reference="SO-1/1", tracking="TR-9")
+    assert again.outcome == ALREADY_SHIPPED
+    assert len(shipped_notes(app, order_id, shipped_note("TR-9"))) == 1

@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..core.errors import InputError, ProtocolError, TargetError
+from ..core.http import send_once
 from ..core.orders import (
     CANCELLED,
     IGNORED,
@@ -50,7 +51,6 @@ from ..core.orders import (
     parse_time,
     zone,
 )
-from ..core.http import send_once
 from ..core.redact import get_logger
 from ..core.shipments import ALREADY_SHIPPED, ShipOutcome
 from ..core.shipments import SHIPPED as SENT
