@@ -141,27 +141,23 @@ class InvoiceNinjaInvoices:
             self._event(event, invoice)
             return self.invoice_json(invoice)
 
-    def control(self, request: Request) -> Response | None:
-        action = request.path[len("/__sandbox__/"):]
-        if request.method == "GET" and action == "webhook-deliveries":
-            return Response(200, {"deliveries": list(self.deliveries), "dropped": self.dropped})
-        if request.method != "POST" or not action.startswith("invoices"):
-            return None
+    def register_controls(self) -> None:
+        """The invoices' control calls (see the module docstring)."""
+        add = self.app.add_control
+        add("GET", "webhook-deliveries", lambda r: Response(200, {"deliveries": list(self.deliveries),
+                                                                   "dropped": self.dropped}))
+        add("POST", "invoices", self._save_call)
+        add("POST", "invoices/(?P<id>[^/]+)", lambda r: Response(200, {"data": self.edit(
+            r.params["id"], (r.json() or {}).get("lines") or [], (r.json() or {}).get("at"))}))
+        add("POST", "invoices/(?P<id>[^/]+)/action", lambda r: Response(200, {"data": self.act(
+            r.params["id"], str((r.json() or {}).get("action")), (r.json() or {}).get("at"))}))
+
+    def _save_call(self, request: Request) -> Response:
         body = request.json() or {}
-        parts = action.split("/")
-        try:
-            if parts == ["invoices"]:
-                saved = [self.save(body.get("lines") or [], status=body.get("status", "sent"),
-                                   client=body.get("client"), at=body.get("at"))
-                         for _ in range(int(body.get("count", 1)))]
-                return Response(201, {"data": saved})
-            if len(parts) == 2:
-                return Response(200, {"data": self.edit(parts[1], body.get("lines") or [], body.get("at"))})
-            if len(parts) == 3 and parts[2] == "action":
-                return Response(200, {"data": self.act(parts[1], str(body.get("action")), body.get("at"))})
-        except BadRequest as exc:
-            return Response(exc.status, {"message": str(exc)})
-        return Response(404, {"message": f"unknown control action {action!r}"})
+        saved = [self.save(body.get("lines") or [], status=body.get("status", "sent"), client=body.get("client"),
+                           at=body.get("at"))
+                 for _ in range(int(body.get("count", 1)))]
+        return Response(201, {"data": saved})
 
     def wait_for_deliveries(self, timeout: float = 5.0) -> None:
         """Until every queued webhook delivery has been attempted (tests)."""
