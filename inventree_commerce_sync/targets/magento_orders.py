@@ -120,12 +120,13 @@ class MagentoOrders(OrderSource):
         yielded: dict[str, str] = {}  # entity_id -> updated_at already yielded in this read
         for _ in range(MAX_PASSES):
             shifted = False
+            listed: set[str] = set()  # entity_ids of this pass: one listed twice means pages shifted
             for raw in self._order_pages(start):
                 key, stamp = str(raw.get("entity_id")), str(raw.get("updated_at"))
-                if key in yielded:
-                    shifted = True
-                    if yielded[key] == stamp:
-                        continue
+                shifted = shifted or key in listed
+                listed.add(key)
+                if yielded.get(key) == stamp:
+                    continue
                 yielded[key] = stamp
                 try:
                     order = self.normalise_order(raw)
@@ -136,6 +137,8 @@ class MagentoOrders(OrderSource):
                     yield order
             if not shifted:
                 return
+        log.warning("%s: page numbers kept shifting while orders were read %d times; the cursor's overlap and the "
+                    "order audit read them again", self.name, MAX_PASSES)
 
     def _order_pages(self, start: str) -> Iterator[dict[str, Any]]:
         size = min(max(1, int(self.page_size)), MAX_PAGE_SIZE)

@@ -48,6 +48,7 @@ STATES = {"processing": O.OPEN, "on-hold": O.OPEN, "completed": O.SHIPPED, "canc
 NOT_SHIPPABLE = ("cancelled", "refunded", "failed", "trash", "checkout-draft")
 ORDER_FIELDS = "id,number,status,date_created_gmt,date_modified_gmt,billing,shipping,line_items"
 MAX_ORDER_PAGES = 10_000  # a bound on one read (a million orders)
+MAX_READS = 2  # the read, and one more from where page numbers shifted under it
 WEBHOOK_TOPICS = ("order.created", "order.updated")
 WEBHOOKS_PAGE = "WooCommerce > Settings > Advanced > Webhooks"
 SHIPPED_NOTE = "Shipped (InvenTree)."
@@ -81,7 +82,7 @@ class WooCommerceOrders(O.OrderSource):
         yielded: dict[str, datetime] = {}  # id -> modification time already yielded
         moved: list[datetime] = []  # where orders seen twice were first (their earlier time)
         start = since
-        for _ in range(2):  # the read, and at most one more from where paging shifted
+        for attempt in range(MAX_READS):  # the read, and at most one more from where paging shifted
             for order in self._read_from(start):
                 if order.modified < since or yielded.get(order.id) == order.modified:
                     continue
@@ -93,7 +94,11 @@ class WooCommerceOrders(O.OrderSource):
             if not moved:
                 return
             start, moved = max(min(moved), since), []
-            log.info("%s: orders changed while they were read; reading again from %s", self.name, O.iso_utc(start))
+            if attempt + 1 < MAX_READS:
+                log.info("%s: orders changed while they were read; reading again from %s", self.name,
+                         O.iso_utc(start))
+        log.warning("%s: orders kept changing while they were read %d times; the cursor's overlap and the order "
+                    "audit read again from %s", self.name, MAX_READS, O.iso_utc(start))
 
     def _read_from(self, since: datetime) -> Iterator[O.Order]:
         after = since.astimezone(UTC).replace(microsecond=0) - timedelta(seconds=1)
