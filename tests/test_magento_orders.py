@@ -430,3 +430,11 @@ def test_a_read_whose_pages_settle_warns_nothing(shop, caplog):
     with caplog.at_level("WARNING"):
         read_all(client)
     assert not [r for r in caplog.records if "kept shifting" in r.getMessage()]
+
+
+def test_orders_the_caller_knows_are_left_out(shop):
+    app, client, url = shop
+    first, second = place(url, ("BOLT", 1)), place(url, ("BOLT", 1))
+    (handled,) = [o for o in read_all(client) if o.id == str(first["entity_id"])]
+    known = [o.id for o in client.read_orders(EPOCH, known=lambda i, t: i == handled.id and t <= handled.modified)]
+    assert known == [str(second["entity_id"])]
