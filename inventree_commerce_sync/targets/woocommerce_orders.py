@@ -2,7 +2,10 @@
 
 A mixin for the WooCommerce client (``class WooCommerceTarget(WooCommerceOrders, BaseTarget)``):
 it uses only ``self.name`` and the client's ``_send(method, path, params=, json=)`` and
-``_json(response)``, so it adds no HTTP layer of its own.
+``_json(response)``, so it adds no HTTP layer of its own; a write that must not happen twice
+(a shipped note, a webhook) goes straight to ``self.session`` (with the client's ``base`` and
+``auth``) inside ``no_retries``, through ``core.http.send_once``, since ``_send`` re-signs
+and resends in OAuth mode.
 
 Reading (``GET orders``): ``modified_after`` with ``dates_are_gmt=true`` and the time in UTC
 WITHOUT an offset (WordPress turns a time with an offset into site time, even when it then
