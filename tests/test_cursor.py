@@ -87,6 +87,17 @@ def test_a_changed_order_is_new_again_and_an_older_version_is_not():
     assert not cursor.is_new(order("a", T0)), "a stale copy (late webhook) is not new"
 
 
+def test_a_read_given_the_cursors_is_known_leaves_out_only_what_was_handled_at_that_time():
+    source = ListOrderSource([order("a", T0), order("b", T0 + timedelta(seconds=1))])
+    cursor = OrderCursor("woocommerce")
+    cursor.seen(order("a", T0))
+    cursor.seen(order("b", T0))  # an older version of b
+    assert cursor.is_known("a", T0) and not cursor.is_known("b", T0 + timedelta(seconds=1))
+    assert not cursor.is_known("c", T0)
+    assert [o.id for o in source.read_orders(cursor.since(EPOCH), known=cursor.is_known)] == ["b"]
+    assert [o.id for o in source.read_orders(cursor.since(EPOCH))] == ["a", "b"]  # an audit: everything
+
+
 def test_memory_stays_bounded(monkeypatch):
     monkeypatch.setattr(cursor_module, "MAX_REMEMBERED", 10)
     cursor = OrderCursor("woocommerce", overlap=timedelta(hours=1))

@@ -17,6 +17,7 @@ from inventree_commerce_sync.core.http import (
     TargetSession,
     check_base_url,
     decode_json,
+    send_once,
     status_error,
 )
 from inventree_commerce_sync.core.redact import MASK, redact, register_secret
@@ -101,6 +102,47 @@ def test_posts_are_not_retried_unless_the_client_says_they_are_safe(serve):
     safe = TargetSession("echo", HttpSettings(backoff=0.01, retry_methods=frozenset({"GET", "POST"})))
     assert safe.post(server.url + "/write").status_code == 200
     assert app.count("write") == 3
+
+
+def test_inside_no_retries_a_post_the_client_calls_safe_is_sent_once(serve):
+    app = Echo()
+    server = serve(app)
+    safe = TargetSession("echo", HttpSettings(backoff=0.01, retry_methods=frozenset({"GET", "POST"})))
+    app.faults.queue("write", "error", 1)
+    with safe.no_retries():
+        assert safe.post(server.url + "/write").status_code == 503
+    assert app.count("write") == 1 and safe.counter.retries == 0
+    app.faults.queue("write", "error", 1)
+    assert safe.post(server.url + "/write").status_code == 200  # outside: retried as before
+    assert app.count("write") == 3
+    app.faults.queue("ok", "error", 1)
+    assert safe.get(server.url + "/ok").status_code == 200  # the session's own retries are untouched
+    assert app.count("ok") == 2
+
+
+def test_send_once_looks_up_before_resending_and_gives_up_after_the_bound():
+    sent, looked = [], []
+
+    def lost():
+        sent.append(1)
+        raise AmbiguousFailure("echo", "POST /write got no answer")
+
+    assert send_once("echo", "the write", lost, lambda: looked.append(1) or "found it") == "found it"
+    assert (len(sent), len(looked)) == (1, 1)  # found: never sent again
+    sent.clear()
+    looked.clear()
+    with pytest.raises(AmbiguousFailure, match="the write: POST /write got no answer; sent 2 time"):
+        send_once("echo", "the write", lost, lambda: looked.append(1), attempts=2)
+    assert (len(sent), len(looked)) == (2, 2)
+    answers = iter([AmbiguousFailure("echo", "lost"), "made"])
+
+    def flaky():
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert send_once("echo", "the write", flaky, lambda: None) == "made"  # not found: sent again
 
 
 def test_a_write_whose_answer_is_lost_is_reported_as_ambiguous(serve):

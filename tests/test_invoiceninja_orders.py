@@ -221,6 +221,6 @@ def test_a_gone_endpoint_loses_its_subscription_and_other_hosts_get_nothing(shop
 
 
 def test_shipping_needs_nothing(shop):
-    outcome = client(shop).ship_order("abc", reference="SO-1/1", tracking_number="T")
+    outcome = client(shop).ship_order("abc", reference="SO-1/1", tracking="T")
     assert outcome.outcome == NOTHING_TO_DO and "no shipments" in outcome.message
     assert shop.writes == 0

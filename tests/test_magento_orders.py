@@ -378,3 +378,63 @@ def test_ship_refuses_a_line_the_order_does_not_have(shop):
     order = place(url, ("BOLT", 1))
     with pytest.raises(InputError, match="no line 999"):
         client.ship(order["entity_id"], {"999": 1}, "T")
+
+
+def test_ship_order_is_the_shared_face_and_a_repeat_sends_nothing(shop):
+    from inventree_commerce_sync.core.shipments import ALREADY_SHIPPED
+    from inventree_commerce_sync.core.shipments import SHIPPED as SENT
+
+    app, client, url = shop
+    order = place(url, ("BOLT", 4))
+    first = client.ship_order(str(order["entity_id"]), reference="SO-5/1", tracking="T5", carrier="UPS")
+    assert first.outcome == SENT and first.remote_ids and app.count("order.ship") == 1
+    again = client.ship_order(str(order["entity_id"]), reference="SO-5/1", tracking="T5")
+    assert again.outcome == ALREADY_SHIPPED and again.remote_ids == first.remote_ids
+    assert app.count("order.ship") == 1
+
+
+def test_pages_that_keep_shifting_end_the_read_with_one_warning(shop, caplog):
+    app, client, url = shop
+    client.page_size = 4
+    for n in range(10):
+        place(url, ("BOLT", 1), at=f"2026-12-01 10:00:{n:02d}")
+    original = app.dispatch
+
+    def dispatch(request):  # every first page moves an order to the end: the pages never settle
+        answer = original(request)
+        if request.route == "orders.list" and request.arg("searchCriteria[currentPage]") == "1":
+            app.sales.touch(app.sales.orders[app.count("orders.list")], f"2026-12-01 11:00:{app.count('orders.list'):02d}")
+        return answer
+
+    app.dispatch = dispatch
+    with caplog.at_level("WARNING"):
+        orders = read_all(client)
+    assert {int(o.id) for o in orders} == set(range(1, 11))
+    assert sum("kept shifting" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_a_read_whose_pages_settle_warns_nothing(shop, caplog):
+    app, client, url = shop
+    client.page_size = 4
+    for n in range(10):
+        place(url, ("BOLT", 1), at=f"2026-12-01 10:00:{n:02d}")
+    original = app.dispatch
+
+    def dispatch(request):
+        answer = original(request)
+        if request.route == "orders.list" and app.count("orders.list") == 1:
+            app.sales.touch(app.sales.orders[2], "2026-12-01 11:00:00")
+        return answer
+
+    app.dispatch = dispatch
+    with caplog.at_level("WARNING"):
+        read_all(client)
+    assert not [r for r in caplog.records if "kept shifting" in r.getMessage()]
+
+
+def test_orders_the_caller_knows_are_left_out(shop):
+    app, client, url = shop
+    first, second = place(url, ("BOLT", 1)), place(url, ("BOLT", 1))
+    (handled,) = [o for o in read_all(client) if o.id == str(first["entity_id"])]
+    known = [o.id for o in client.read_orders(EPOCH, known=lambda i, t: i == handled.id and t <= handled.modified)]
+    assert known == [str(second["entity_id"])]

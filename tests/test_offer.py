@@ -21,6 +21,7 @@ from inventree_commerce_sync.core.offer import (
     order_behaviour,
     parse_mode,
 )
+from inventree_commerce_sync.targets import target_class
 
 D = Decimal
 RESERVES = OrderBehaviour.RESERVES_OPEN_ORDERS
@@ -89,7 +90,7 @@ class World:
 
     def offer(self, channel):
         shop = self.shops[channel]
-        behaviour = order_behaviour(channel, {})
+        behaviour = order_behaviour(target_class(channel), {})
         stock = PartStock(self.in_stock, open_unshipped=sum(self.open_orders.values(), D(0)),
                           shop_reserved=shop.reserved())
         return make_offer(stock, behaviour=behaviour, integer=True)
@@ -298,14 +299,21 @@ def test_zero_stock_still_explains_itself():
     ("zoho", {}, RESERVES),
     ("woocommerce", {}, DECREMENTS),
     ("invoiceninja", None, DECREMENTS),
-    ("toy", {}, DECREMENTS),  # unknown: the figure as it is, never more
 ])
 def test_order_behaviour_of_each_target(target, config, expected):
-    assert order_behaviour(target, config) is expected
+    assert order_behaviour(target_class(target), config) is expected
+
+
+def test_a_client_that_declares_no_order_behaviour_is_taken_to_decrement():
+    class Undeclared:  # not an OrderSource: the figure as it is, never more
+        name = "magento"
+
+    assert order_behaviour(Undeclared, {"mode": "msi"}) is DECREMENTS
+    assert order_behaviour("magento", {}) is DECREMENTS  # a name is not asked: no table of names
 
 
 def test_order_behaviour_of_a_client_class_or_instance():
-    from inventree_commerce_sync.targets import build_target, target_class
+    from inventree_commerce_sync.targets import build_target
 
     magento = target_class("magento")
     assert order_behaviour(magento) is RESERVES

@@ -25,6 +25,7 @@ from inventree_commerce_sync.cli import main
 from inventree_commerce_sync.core.engine import Result, SyncEngine
 from inventree_commerce_sync.core.ledger import MemoryLedger
 from inventree_commerce_sync.core.levels import StockLevel
+from inventree_commerce_sync.core.orders import OrderSource
 from inventree_commerce_sync.core.target import BaseTarget
 from inventree_commerce_sync.inventree import config as C
 from inventree_commerce_sync.sandbox import SANDBOXES, SandboxApp, SandboxServer, catalogue, sandbox_class
@@ -207,4 +208,12 @@ def test_plugin_settings_are_derived_for_the_fifth_target(toyshop):
                                  {"INVENTREE_COMMERCE_SYNC_TOYSHOP_KEY": toy_target.KEY})
     assert config == {"url": server.url, "key": toy_target.KEY}
     assert build_target("toyshop", config).check().ok
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_every_built_in_client_reads_orders_and_its_sandbox_places_them(name):
+    """The plugin imports orders through the client itself: a client whose order mixin is not
+    wired in would answer every poll with "cannot read orders" and every webhook with 404."""
+    assert issubclass(target_class(name), OrderSource)
+    assert sandbox_class(name).order_call("SKU-1", 2) is not None
 

@@ -17,13 +17,11 @@ from inventree_commerce_sync.sandbox import catalogue
 from inventree_commerce_sync.sandbox.faults import TIMEOUT_AFTER_APPLY
 from inventree_commerce_sync.sandbox.woocommerce import WooCommerceSandbox
 from inventree_commerce_sync.targets.woocommerce import WooCommerceTarget
-from inventree_commerce_sync.targets.woocommerce_orders import WooCommerceOrders, shipped_note
+from inventree_commerce_sync.targets.woocommerce_orders import shipped_note
 
 T0 = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
-# Until the stock client inherits the mixin, the tests compose it the same way.
-Client = WooCommerceTarget if issubclass(WooCommerceTarget, WooCommerceOrders) else \
-    type("WooCommerceClient", (WooCommerceOrders, WooCommerceTarget), {})
+Client = WooCommerceTarget  # the stock client reads orders too
 
 
 @pytest.fixture
@@ -285,3 +283,16 @@ def test_a_cancelled_order_is_not_marked_shipped(shop):
     with pytest.raises(TargetError, match="cancelled"):
         client.mark_shipped(order_id, tracking="X")
     assert app.writes == writes and app.orders.orders[order_id]["status"] == "cancelled"
+
+
+def test_ship_order_is_the_shared_face_and_a_repeat_changes_nothing(shop):
+    from inventree_commerce_sync.core.shipments import ALREADY_SHIPPED
+    from inventree_commerce_sync.core.shipments import SHIPPED as SENT
+
+    app, client = shop
+    order_id = place(app, ("EL-011", 1))["id"]
+    assert client.ship_order(str(order_id), reference="SO-1/1", tracking="TR-9").outcome == SENT
+    assert app.orders.orders[order_id]["status"] == "completed"
+    again = client.ship_order(str(order_id), reference="SO-1/1", tracking="TR-9")
+    assert again.outcome == ALREADY_SHIPPED
+    assert len(shipped_notes(app, order_id, shipped_note("TR-9"))) == 1

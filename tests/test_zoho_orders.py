@@ -19,7 +19,7 @@ from inventree_commerce_sync.core.shipments import SHIPPED as SENT
 from inventree_commerce_sync.sandbox import catalogue
 from inventree_commerce_sync.sandbox.zoho import ZohoSandbox
 from inventree_commerce_sync.targets.zoho import ZohoTarget
-from inventree_commerce_sync.targets.zoho_orders import ZohoOrders, cursor_known
+from inventree_commerce_sync.targets.zoho_orders import ZohoOrders
 
 T0 = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 LONG_AGO = T0 - timedelta(days=30)
@@ -56,7 +56,7 @@ def client(shop, **settings) -> ZohoClient:
 def read_with(cursor: OrderCursor, target: ZohoClient):
     """What the importer does: read since the cursor, skip what it knows, record what it saw."""
     orders = []
-    for order in target.read_orders(cursor.since(LONG_AGO), known=cursor_known(cursor)):
+    for order in target.read_orders(cursor.since(LONG_AGO), known=cursor.is_known):
         if cursor.is_new(order):
             orders.append(order)
         cursor.seen(order)
@@ -224,7 +224,7 @@ def test_a_lost_answer_to_a_shipment_post_never_ships_twice(shop, route):
     shop.faults.hang_seconds = 0.1
     shop.faults.queue(route, "timeout_after_apply")
     target = client(shop, timeout=1)
-    outcome = target.ship_order(placed["salesorder_id"], reference="SO-7/1", tracking_number="TRK9")
+    outcome = target.ship_order(placed["salesorder_id"], reference="SO-7/1", tracking="TRK9")
     order = shop.orders.orders[placed["salesorder_id"]]
     assert len(order["packages"]) == 1 and order["packages"][0]["shipment_number"] == "ICS-SO-7/1"
     assert shop.stock()[sku] == before - 2
@@ -279,3 +279,13 @@ def test_a_time_without_offset_and_no_zone_on_the_organisation_is_a_clear_error(
     detail = {**placed, "last_modified_time": "2026-01-15T10:00:00"}
     with pytest.raises(TargetError, match="no time zone"):
         target.zoho_order(detail)
+
+
+def test_a_shipment_is_dated_in_the_organisations_zone_not_the_servers():
+    from datetime import timezone
+
+    target = object.__new__(ZohoOrders)
+    for offset in (14, -11):  # 25 hours apart: their dates always differ, so one is not the server's
+        here = timezone(timedelta(hours=offset))
+        detail = {"last_modified_time": f"2026-12-01T10:00:00{offset:+03d}00"}
+        assert target._organization_today(detail) == datetime.now(here).date().isoformat()

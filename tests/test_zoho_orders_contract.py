@@ -61,7 +61,7 @@ def exchanges() -> list[requests.Response]:
         voided = app.orders.place([{"sku": skus[2], "quantity": 1}])
         shipped = app.orders.place([{"sku": skus[2], "quantity": 4}])
         target.api.call("POST", f"salesorders/{voided['salesorder_id']}/status/void")
-        target.ship_order(shipped["salesorder_id"], reference="SO-4/1", tracking_number="TRK-1")
+        target.ship_order(shipped["salesorder_id"], reference="SO-4/1", tracking="TRK-1")
         target.ship_order(shipped["salesorder_id"], reference="SO-4/1")  # again: only reads
         assert len(list(target.read_orders(start))) == 4
     ZohoTarget.forget_tokens()

@@ -17,8 +17,9 @@ off does not matter; the shop's own clock being off by less than the overlap doe
 either. An order that appears with a time older than the window is the order audit's job
 (it re-reads whole days).
 
-The value is plain data: ``to_dict``/``from_dict`` for the plugin's metadata, ``load`` /
-``save`` for the command line's JSON file (one file may hold the cursors of many targets).
+The value is plain data: ``to_dict``/``from_dict`` for the plugin's metadata, and ``load`` /
+``save`` for a JSON file of cursors (one file may hold those of many targets), kept for the
+command line's ``orders`` command, which does not use them yet.
 """
 
 from __future__ import annotations
@@ -54,8 +55,13 @@ class OrderCursor:
 
     def is_new(self, order: Order) -> bool:
         """True unless this order was already seen at this modification time (or a later one)."""
-        seen = self.recent.get(order.id)
-        return seen is None or order.modified > seen
+        return not self.is_known(order.id, order.modified)
+
+    def is_known(self, order_id: str, modified: datetime) -> bool:
+        """True when the order with this id was already seen at ``modified`` or later: the
+        ``known`` a read can skip it by (``OrderSource.read_orders``) before it is fetched."""
+        seen = self.recent.get(str(order_id))
+        return seen is not None and modified <= seen
 
     def seen(self, order: Order) -> None:
         """Record an order as handled. Call it after the order was dealt with, in the order

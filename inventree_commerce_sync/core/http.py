@@ -5,6 +5,11 @@ retries with backoff that honour ``Retry-After`` (capped), retries on answers on
 methods the client declares safe to repeat, TLS verification on by default, a User-Agent
 naming the package, per-session request counters, and transport errors turned into
 ``TargetError``s whose messages are redacted.
+
+A write that is not idempotent (a shipment, a note, a webhook) is sent inside
+``session.no_retries()`` (urllib3 then retries only connections that never reached the
+server) and through ``send_once``, which looks up whether a write whose answer was lost
+took effect before it sends it again.
 """
 
 from __future__ import annotations
@@ -12,9 +17,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -134,6 +142,31 @@ class TargetSession(requests.Session):
         adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=8)
         self.mount("https://", adapter)
         self.mount("http://", adapter)
+        # For ``no_retries``: a request that reached the server is never sent again by urllib3.
+        self._once_adapter = HTTPAdapter(max_retries=retry.new(read=0, status=0, allowed_methods=frozenset({"GET", "HEAD"})),
+                                         pool_connections=2, pool_maxsize=4)
+        self._local = threading.local()
+
+    @contextmanager
+    def no_retries(self) -> Iterator[None]:
+        """Requests made inside (by this thread) are not repeated once they may have reached
+        the server: a lost answer or a 5xx is the caller's to look up (``send_once``).
+        Connections that were never made are still retried."""
+        before = getattr(self._local, "once", False)
+        self._local.once = True
+        try:
+            yield
+        finally:
+            self._local.once = before
+
+    def get_adapter(self, url: str) -> Any:
+        if getattr(self._local, "once", False) and url.lower().startswith(("http://", "https://")):
+            return self._once_adapter
+        return super().get_adapter(url)
+
+    def close(self) -> None:
+        super().close()
+        self._once_adapter.close()
 
     # Narrower than requests' own signature (str method and url) and with count_as added.
     def request(  # type: ignore[override]
@@ -169,6 +202,35 @@ class TargetSession(requests.Session):
             ) from None
         except requests.exceptions.RequestException as exc:
             raise TargetUnavailable(self.target, f"{method} {urlsplit(url).path} failed: {_reason(exc)}") from None
+
+
+T = TypeVar("T")
+
+
+def send_once(target: str, what: str, send: Callable[[], T], look_up: Callable[[], T | None], *,
+              attempts: int = 2, settle: float = 0.0) -> T:
+    """``send()`` a write that must not happen twice, at most ``attempts`` times.
+
+    When an attempt ends in an AmbiguousFailure (the answer was lost, or a 5xx: it may have
+    been applied), ``look_up()`` is asked, after ``settle`` seconds, whether it took effect;
+    what it finds is returned, and only when it finds nothing (None) is the write sent
+    again. ``send`` should run inside ``session.no_retries()``. Every attempt lost and never
+    found is an AmbiguousFailure naming ``what``."""
+    last: AmbiguousFailure | None = None
+    for _attempt in range(max(1, attempts)):
+        try:
+            return send()
+        except AmbiguousFailure as exc:
+            last = exc
+            log.warning("%s: %s: %s; looking it up before anything is sent again", target, what, exc.reason)
+        if settle:
+            time.sleep(settle)
+        found = look_up()
+        if found is not None:
+            return found
+    assert last is not None
+    raise AmbiguousFailure(target, f"{what}: {last.reason}; sent {max(1, attempts)} time(s) without an answer "
+                                   "and not found afterwards; try again later", status=last.status) from None
 
 
 def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:

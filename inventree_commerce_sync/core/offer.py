@@ -8,8 +8,12 @@ Quantity modes:
 - ``in_stock``: what is on the shelf (with the location and variant rules);
 - ``available``: in stock minus pending sales order allocations and build allocations,
   InvenTree's ``available_stock``;
-- ``available_after_open_orders`` (the default): in stock minus the unshipped quantity of
+- ``available_after_open_orders``: in stock minus the unshipped quantity of
   every open sales order line, allocated or not, minus build allocations.
+
+``available_after_open_orders`` is ``make_offer``'s default (``DEFAULT_MODE``); it becomes
+the plugins' default when the InvenTree layer adopts it. Not yet: their QUANTITY setting
+still offers only ``available`` and ``in_stock``.
 
 Why allocations are not subtracted on top of open orders: stock allocated to a sales order
 line is stock promised to that line, and the line's unshipped quantity already counts it.
@@ -52,12 +56,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Decimal
-from enum import Enum
 from typing import Any
 
 from .errors import ConfigError, InputError
 from .levels import QuantityPolicy, normalize
-from .orders import decimal_text
+from .orders import OrderBehaviour, decimal_text
 
 IN_STOCK = "in_stock"
 AVAILABLE = "available"
@@ -76,36 +79,18 @@ def parse_mode(value: object, *, where: str = "QUANTITY") -> str:
     return text
 
 
-class OrderBehaviour(str, Enum):
-    """What a target does with its stock when one of its own orders is placed."""
-
-    RESERVES_OPEN_ORDERS = "reserves_open_orders"  # stock unchanged, the order reserved apart
-    DECREMENTS_ON_ORDER = "decrements_on_order"    # stock lowered at placement
-
-
-def order_behaviour(target: object, config: Mapping[str, Any] | None = None) -> OrderBehaviour:
-    """How a target with this client config treats its own orders.
-
-    ``target`` is a target's name or its client (class or instance; an instance's own
-    ``config`` is used when none is given). A client that declares a classmethod
-    ``order_behaviour(config) -> OrderBehaviour`` is asked; for the others: Magento with
-    ``mode = "msi"`` (its default) reserves, ``mode = "legacy"`` writes the single-source
-    stock item, which Magento lowers at placement; Zoho commits stock for a confirmed sales
-    order. A target not known here is taken to decrement: it is then sent the figure as it
-    is, which can offer too little on a reserving shop but never too much.
+def order_behaviour(client: object, config: Mapping[str, Any] | None = None) -> OrderBehaviour:
+    """How a target with this client config treats its own orders: its client (class or
+    instance; an instance's own ``config`` is used when none is given) is asked through its
+    classmethod ``order_behaviour(config)`` (``OrderSource`` declares it, decrementing by
+    default). Anything that does not declare it is taken to decrement: it is then sent the
+    figure as it is, which can offer too little on a reserving shop but never too much.
     """
-    declared = getattr(target, "order_behaviour", None)
+    declared = getattr(client, "order_behaviour", None)
     if config is None:
-        config = getattr(target, "config", None) if not isinstance(target, (str, type)) else None
-    config = config or {}
+        config = getattr(client, "config", None) if not isinstance(client, (str, type)) else None
     if callable(declared):
-        return OrderBehaviour(declared(config))
-    name = str(target if isinstance(target, str) else getattr(target, "name", "")).strip().lower()
-    if name == "magento":
-        mode = str(config.get("mode") or "msi").strip().lower()
-        return OrderBehaviour.DECREMENTS_ON_ORDER if mode == "legacy" else OrderBehaviour.RESERVES_OPEN_ORDERS
-    if name == "zoho":
-        return OrderBehaviour.RESERVES_OPEN_ORDERS
+        return OrderBehaviour(declared(config or {}))
     return OrderBehaviour.DECREMENTS_ON_ORDER
 
 

@@ -17,8 +17,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .shipments import NOTHING_TO_DO, ShipOutcome
 
 # The importer's view of an order, whatever the shop calls it.
 OPEN = "open"            # goods promised: import, keep the lines
@@ -26,6 +29,18 @@ SHIPPED = "shipped"      # goods gone: import if new; no more line changes
 CANCELLED = "cancelled"  # cancel the sales order (unless something was shipped)
 IGNORED = "ignored"      # holds no stock (draft, pending payment, failed): not an order yet
 STATES = (OPEN, SHIPPED, CANCELLED, IGNORED)
+
+# ``known(order_id, modified)``: True when the caller has handled that order at that
+# modification time (or a later one), so a read may leave it out (``OrderCursor.is_known``).
+Known = Callable[[str, datetime], bool]
+
+
+class OrderBehaviour(str, Enum):
+    """What a target does with its stock when one of its own orders is placed
+    (``core.offer`` explains what follows from it)."""
+
+    RESERVES_OPEN_ORDERS = "reserves_open_orders"  # stock unchanged, the order reserved apart
+    DECREMENTS_ON_ORDER = "decrements_on_order"    # stock lowered at placement
 
 
 # -- shared normalising helpers ----------------------------------------------------------------
@@ -270,11 +285,16 @@ def line_problems(lines: Iterable[OrderLine], why_unusable: Callable[[str], str 
 class OrderSource(abc.ABC):
     """Something orders can be read from: a target client, or a list in a test.
 
-    ``read_orders(since)`` yields every order modified at or after ``since`` (a shop whose
-    filter is strict may leave out orders at exactly ``since``: the cursor's overlap window
-    re-reads them anyway), in ascending order of ``modified``, paging through the target
-    ``page_size`` orders per list request. Orders of every state are yielded, so that a
-    cancellation or a shipment reaches the importer.
+    ``read_orders(since, known)`` yields every order modified at or after ``since`` (a shop
+    whose filter is strict may leave out orders at exactly ``since``: the cursor's overlap
+    window re-reads them anyway), in ascending order of ``modified``, paging through the
+    target ``page_size`` orders per list request. Orders of every state are yielded, so that
+    a cancellation or a shipment reaches the importer; only those ``known(id, modified)``
+    says were handled at that time already are left out (a client that pays a request per
+    order skips it; for the others it only filters).
+
+    ``ship_order`` tells the shop about one shipment, at most once, and says what that came
+    to; ``order_behaviour(config)`` says what the shop does with its stock at an order.
     """
 
     page_size: int = 100
@@ -284,13 +304,27 @@ class OrderSource(abc.ABC):
     webhook: str | None = None
 
     @abc.abstractmethod
-    def read_orders(self, since: datetime) -> Iterator[Order]:
-        """Orders modified since ``since`` (aware), oldest modification first."""
+    def read_orders(self, since: datetime, known: Known | None = None) -> Iterator[Order]:
+        """Orders modified since ``since`` (aware), oldest modification first, less the known."""
 
     def order_from_webhook(self, payload: Mapping[str, Any]) -> Order | None:
         """The order a webhook delivered, normalised; None when the payload is not one (the
         importer then reads the shop instead)."""
         return None
+
+    def ship_order(self, order_id: str, *, reference: str, tracking: str = "", carrier: str = "",
+                   lines: Mapping[str, Decimal] | None = None) -> ShipOutcome:
+        """Tell the shop that ``lines`` (its line id -> quantity; None: everything not yet
+        shipped) of an order have gone, with ``tracking`` and ``carrier`` when known.
+        ``reference`` (the InvenTree shipment) is what a repeated call finds: the shop is
+        then told nothing twice. By default there is nothing to tell."""
+        return ShipOutcome(str(order_id), NOTHING_TO_DO, f"{getattr(self, 'name', 'this shop')} takes no shipments")
+
+    @classmethod
+    def order_behaviour(cls, config: Mapping[str, Any]) -> OrderBehaviour:
+        """What the shop does with its stock when one of its orders is placed, with this
+        client config: by default it lowers it."""
+        return OrderBehaviour.DECREMENTS_ON_ORDER
 
 
 class ListOrderSource(OrderSource):
@@ -307,14 +341,15 @@ class ListOrderSource(OrderSource):
         """Add an order, or replace the one with the same id (a change on the shop)."""
         self.orders = [o for o in self.orders if o.id != order.id] + [order]
 
-    def read_orders(self, since: datetime) -> Iterator[Order]:
+    def read_orders(self, since: datetime, known: Known | None = None) -> Iterator[Order]:
         if since.tzinfo is None:
             raise ValueError("since must be an aware datetime")
         # Sorted by (modified, id) like the shops' own list order.
         matching = sorted((o for o in self.orders if o.modified >= since), key=lambda o: (o.modified, o.id))
         for start in range(0, max(len(matching), 1), self.page_size):
             self.pages += 1
-            yield from matching[start:start + self.page_size]
+            yield from (o for o in matching[start:start + self.page_size]
+                        if known is None or not known(o.id, o.modified))
 
     def order_from_webhook(self, payload: Mapping[str, Any]) -> Order | None:
         wanted = str(payload.get("id", ""))

@@ -4,7 +4,8 @@ A ``SandboxApp`` (one per service, in its own module) registers its routes and k
 state; ``dispatch`` turns a ``Request`` into a ``Response``, counting it and applying
 rate limits, authentication and injected faults on the way. Besides the service's own
 routes, every sandbox answers a small control API under ``/__sandbox__/`` (stock levels,
-counters, faults, seeding) for tests and benchmarks that run it in another process.
+counters, faults, seeding) for tests and benchmarks that run it in another process; a
+sandbox adds its own control calls with ``add_control(method, action, handler)``.
 """
 
 from __future__ import annotations
@@ -105,6 +106,13 @@ class OrderCall:
     order_id: Callable[[Any], str]
 
 
+@dataclass
+class _Control:
+    method: str
+    action: re.Pattern[str]
+    handler: Handler
+
+
 class SandboxApp:
     """Base of the four emulators. Subclasses register routes and implement the state.
 
@@ -122,6 +130,15 @@ class SandboxApp:
         self.requests: deque[Request] = deque(maxlen=2000)
         self.lock = threading.RLock()
         self.latency = 0.0  # seconds added to every answer, to make benchmarks realistic
+        self.controls: list[_Control] = []
+        self.add_control("GET", "stock", lambda r: Response(200, {sku: str(q) for sku, q in self.stock().items()}))
+        self.add_control("GET", "counters", lambda r: Response(200, {
+            "counters": dict(self.counters), "reads": self.reads, "writes": self.writes,
+            "faults": dict(self.faults.injected)}))
+        self.add_control("POST", "faults", self._set_faults)
+        self.add_control("POST", "seed", self._seed_call)
+        self.add_control("POST", "rate-limit", self._set_rate_limit)
+        self.add_control("POST", "reset-counters", lambda r: self.reset_counters() or Response(200, {"ok": True}))
 
     # -- to be provided by each sandbox ------------------------------------------------
 
@@ -161,6 +178,13 @@ class SandboxApp:
     def add_route(self, method: str, pattern: str, name: str, handler: Handler, *, writes: bool | None = None) -> None:
         self.routes.append(_Route(method, re.compile(f"^{pattern}$"), name, handler,
                                   method != "GET" if writes is None else writes))
+
+    def add_control(self, method: str, action: str, handler: Handler) -> None:
+        """Answer ``method /__sandbox__/<action>`` with ``handler``. ``action`` is a regular
+        expression matched in full (slashes at either end ignored); its named groups reach
+        the handler as ``request.params``. A BadRequest (or a ValueError, KeyError or
+        TypeError from a body that lacks what the call needs) is a 400 naming it."""
+        self.controls.append(_Control(method, re.compile(f"^{action}$"), handler))
 
     def count(self, route: str) -> int:
         return sum(n for key, n in self.counters.items() if key.split(" ", 1)[1] == route)
@@ -236,29 +260,37 @@ class SandboxApp:
         return response
 
     def _control(self, request: Request) -> Response:
-        action = request.path[len("/__sandbox__/"):]
-        if request.method == "GET" and action == "stock":
-            return Response(200, {sku: str(q) for sku, q in self.stock().items()})
-        if request.method == "GET" and action == "counters":
-            return Response(200, {"counters": dict(self.counters), "reads": self.reads, "writes": self.writes,
-                                  "faults": dict(self.faults.injected)})
-        if request.method == "POST" and action == "faults":
-            body = request.json() or {}
-            self.faults.clear()
-            for rule in body.get("rules", []):
-                rule = dict(rule)
-                self.faults.set(rule.pop("route", "*"), retry_after=rule.pop("retry_after", 1), **rule)
-            return Response(200, {"ok": True})
-        if request.method == "POST" and action == "seed":
-            with self.lock:
-                self.seed(request.json() or {})
-            return Response(200, {"ok": True})
-        if request.method == "POST" and action == "rate-limit":
-            body = request.json() or {}
-            limit = body.get("limit")
-            self.rate_limiter = RateLimiter(int(limit), float(body.get("window", 60.0))) if limit else None
-            return Response(200, {"ok": True})
-        if request.method == "POST" and action == "reset-counters":
-            self.reset_counters()
-            return Response(200, {"ok": True})
+        action = request.path[len("/__sandbox__/"):].strip("/")
+        matching = [(c, c.action.match(action)) for c in self.controls]
+        matching = [(c, m) for c, m in matching if m is not None]
+        for control, match in matching:
+            if control.method == request.method:
+                request.params = {k: v for k, v in match.groupdict().items() if v is not None}
+                try:
+                    return control.handler(request)
+                except BadRequest as exc:
+                    return Response(exc.status, {"message": str(exc)})
+                except (ValueError, KeyError, TypeError) as exc:
+                    return Response(400, {"message": f"{request.method} /__sandbox__/{action}: {exc}"})
+        if matching:
+            return Response(405, {"message": f"{request.method} /__sandbox__/{action} is not a control call"})
         return Response(404, {"message": f"unknown control action {action!r}"})
+
+    def _set_faults(self, request: Request) -> Response:
+        body = request.json() or {}
+        self.faults.clear()
+        for rule in body.get("rules", []):
+            rule = dict(rule)
+            self.faults.set(rule.pop("route", "*"), retry_after=rule.pop("retry_after", 1), **rule)
+        return Response(200, {"ok": True})
+
+    def _seed_call(self, request: Request) -> Response:
+        with self.lock:
+            self.seed(request.json() or {})
+        return Response(200, {"ok": True})
+
+    def _set_rate_limit(self, request: Request) -> Response:
+        body = request.json() or {}
+        limit = body.get("limit")
+        self.rate_limiter = RateLimiter(int(limit), float(body.get("window", 60.0))) if limit else None
+        return Response(200, {"ok": True})

@@ -80,6 +80,7 @@ class InvoiceNinjaSandbox(SandboxApp):
         self.add_route("GET", f"{api}/products/(?P<id>[^/]+)", "products.show", self._show_product)
         self.add_route("PUT", f"{api}/products/(?P<id>[^/]+)", "products.update", self._update_product)
         self.invoices = InvoiceNinjaInvoices(self)  # invoices, their stock effect, webhooks: see invoiceninja_orders
+        self.invoices.register_controls()
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, str]:
@@ -186,9 +187,6 @@ class InvoiceNinjaSandbox(SandboxApp):
                 and not request.path.startswith("/__sandbox__/")):
             response = _html_error(response)
         return response, fault, deferred
-
-    def _control(self, request: Request) -> Response:
-        return self.invoices.control(request) or super()._control(request)
 
     def _ping(self, request: Request) -> Response:
         return Response(200, {"company_name": self.company_name, "user_name": "Sandbox Admin"})

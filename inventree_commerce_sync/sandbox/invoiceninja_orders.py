@@ -14,7 +14,8 @@ API, under ``/api/v1``: ``GET invoices`` (``updated_at`` epoch seconds or a date
 archive 33, restore 41) are delivered to the subscriptions from one background thread: the
 invoice as the service's transformer gives it (client included), the subscription's headers
 added; only to 127.0.0.1, each attempt bounded, no retry (the service's handler runs the
-delivery synchronously); a 404, 405 or 410 answer deletes the subscription, as the service does.
+delivery synchronously), through the sandboxes' ``outbox`` (bounded, loopback only, no
+redirects); a 404, 405 or 410 answer deletes the subscription, as the service does.
 
 Control calls (``/__sandbox__/...``): ``invoices`` saves a new invoice (``{"lines":
 [{"product_key", "quantity", "type_id"}], "status": "draft"|"sent"|"partial"|"paid",
@@ -26,8 +27,6 @@ saves new lines, ``invoices/<id>/action`` applies ``mark_sent``, ``mark_paid``, 
 from __future__ import annotations
 
 import json
-import queue
-import threading
 import time
 from collections.abc import Mapping
 from datetime import UTC
@@ -35,9 +34,8 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import requests
-
 from .app import BadRequest, Request, Response
+from .outbox import Delivery, Outbox
 
 if TYPE_CHECKING:
     from .invoiceninja import InvoiceNinjaSandbox
@@ -58,11 +56,9 @@ class InvoiceNinjaInvoices:
         self.app = app
         self.invoices: dict[str, dict[str, Any]] = {}
         self.webhooks: dict[str, dict[str, Any]] = {}
-        self.deliveries: list[dict[str, Any]] = []  # what was sent: url, event_id, status, headers
-        self.dropped = 0
+        self.outbox = Outbox("invoiceninja", timeout=DELIVERY_TIMEOUT, idle=2.0, max_queued=MAX_QUEUED)
+        self.deliveries = self.outbox.log  # what was sent: url, event_id, invoice_id, status, error (bounded)
         self._pk = 0
-        self._queue: queue.Queue = queue.Queue(MAX_QUEUED)
-        self._worker: threading.Thread | None = None
         add = app.add_route
         add("GET", f"{API}/invoices", "invoices.list", self._list)
         add("GET", f"{API}/invoices/(?P<id>[^/]+)", "invoices.show", self._show)
@@ -141,33 +137,29 @@ class InvoiceNinjaInvoices:
             self._event(event, invoice)
             return self.invoice_json(invoice)
 
-    def control(self, request: Request) -> Response | None:
-        action = request.path[len("/__sandbox__/"):]
-        if request.method == "GET" and action == "webhook-deliveries":
-            return Response(200, {"deliveries": list(self.deliveries), "dropped": self.dropped})
-        if request.method != "POST" or not action.startswith("invoices"):
-            return None
-        body = request.json() or {}
-        parts = action.split("/")
-        try:
-            if parts == ["invoices"]:
-                saved = [self.save(body.get("lines") or [], status=body.get("status", "sent"),
-                                   client=body.get("client"), at=body.get("at"))
-                         for _ in range(int(body.get("count", 1)))]
-                return Response(201, {"data": saved})
-            if len(parts) == 2:
-                return Response(200, {"data": self.edit(parts[1], body.get("lines") or [], body.get("at"))})
-            if len(parts) == 3 and parts[2] == "action":
-                return Response(200, {"data": self.act(parts[1], str(body.get("action")), body.get("at"))})
-        except BadRequest as exc:
-            return Response(exc.status, {"message": str(exc)})
-        return Response(404, {"message": f"unknown control action {action!r}"})
+    def register_controls(self) -> None:
+        """The invoices' control calls (see the module docstring)."""
+        add = self.app.add_control
+        add("GET", "webhook-deliveries", lambda r: Response(200, {
+            "drained": self.outbox.drain(float(r.arg("wait") or 0)), "deliveries": list(self.deliveries),
+            "dropped": self.outbox.dropped}))
+        add("POST", "invoices", self._save_call)
+        add("POST", "invoices/(?P<id>[^/]+)", lambda r: Response(200, {"data": self.edit(
+            r.params["id"], (r.json() or {}).get("lines") or [], (r.json() or {}).get("at"))}))
+        add("POST", "invoices/(?P<id>[^/]+)/action", lambda r: Response(200, {"data": self.act(
+            r.params["id"], str((r.json() or {}).get("action")), (r.json() or {}).get("at"))}))
 
-    def wait_for_deliveries(self, timeout: float = 5.0) -> None:
-        """Until every queued webhook delivery has been attempted (tests)."""
-        deadline = time.monotonic() + timeout
-        while self._queue.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.01)
+    def _save_call(self, request: Request) -> Response:
+        body = request.json() or {}
+        saved = [self.save(body.get("lines") or [], status=body.get("status", "sent"), client=body.get("client"),
+                           at=body.get("at"))
+                 for _ in range(int(body.get("count", 1)))]
+        return Response(201, {"data": saved})
+
+    def wait_for_deliveries(self, timeout: float = 5.0) -> bool:
+        """Until every queued webhook delivery has been attempted (tests); False when
+        ``timeout`` passed first."""
+        return self.outbox.drain(timeout)
 
     # -- stock --------------------------------------------------------------------------
 
@@ -302,45 +294,17 @@ class InvoiceNinjaInvoices:
                 "headers": {str(k): str(v) for k, v in headers.items()}}
 
     def _event(self, event_id: str, invoice: Mapping[str, Any]) -> None:
-        subscribers = [w for w in self.webhooks.values() if w["event_id"] == event_id and not w["is_deleted"]]
-        if not subscribers:
-            return
         payload = self.invoice_json(invoice)
-        for webhook in subscribers:
-            try:
-                self._queue.put_nowait((webhook, payload))
-            except queue.Full:
-                self.dropped += 1
-        if self._worker is None or not self._worker.is_alive():
-            self._worker = threading.Thread(target=self._deliver_all, name="invoiceninja-webhooks", daemon=True)
-            self._worker.start()
+        body = json.dumps(payload, default=str).encode()
+        for webhook in [w for w in self.webhooks.values() if w["event_id"] == event_id and not w["is_deleted"]]:
+            headers = {"Content-Type": "application/json", "Accept": "application/json",
+                       "User-Agent": "InvoiceNinja/5.10.27 (+https://invoiceninja.com)", **webhook["headers"]}
+            about = {"event_id": webhook["event_id"], "invoice_id": payload["id"]}
+            self.outbox.send(Delivery(webhook["target_url"], body, headers, webhook["rest_method"].upper(), about,
+                                      done=lambda status, error, webhook=webhook: self._delivered(webhook, status)))
 
-    def _deliver_all(self) -> None:
-        while True:
-            try:
-                webhook, payload = self._queue.get(timeout=2.0)
-            except queue.Empty:
-                return  # nothing for a while: the thread ends; the next event starts another
-            try:
-                self._deliver(webhook, payload)
-            finally:
-                self._queue.task_done()
-
-    def _deliver(self, webhook: dict[str, Any], payload: dict[str, Any]) -> None:
-        record = {"url": webhook["target_url"], "event_id": webhook["event_id"], "invoice_id": payload["id"]}
-        if urlsplit(webhook["target_url"]).hostname not in ("127.0.0.1", "localhost"):
-            self.deliveries.append({**record, "status": None, "error": "the sandbox delivers to 127.0.0.1 only"})
-            return
-        headers = {"Accept": "application/json", "User-Agent": "InvoiceNinja/5.10.27 (+https://invoiceninja.com)",
-                   **webhook["headers"]}
-        try:
-            answer = requests.request(webhook["rest_method"].upper(), webhook["target_url"], json=payload,
-                                      headers=headers, timeout=DELIVERY_TIMEOUT)
-        except requests.RequestException as exc:
-            self.deliveries.append({**record, "status": None, "error": type(exc).__name__})
-            return
-        self.deliveries.append({**record, "status": answer.status_code})
-        if answer.status_code in (404, 405, 410):  # the service deletes such a subscription
+    def _delivered(self, webhook: dict[str, Any], status: int | None) -> None:
+        if status in (404, 405, 410):  # the service deletes such a subscription
             with self.app.lock:
                 webhook["is_deleted"] = True
                 self.webhooks.pop(webhook["id"], None)

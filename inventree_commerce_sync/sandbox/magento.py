@@ -101,9 +101,7 @@ class MagentoSandbox(SandboxApp):
                         "Magento_InventoryApi::source")
         self.sales = SalesOrders(self, msi=msi)  # orders, shipments, reservations (magento_orders)
         self.sales_api = SalesApi(self, self.sales)  # their routes and control calls
-
-    def _control(self, request: Request) -> Response:
-        return self.sales_api.control(request, request.path[len("/__sandbox__/"):]) or super()._control(request)
+        self.sales_api.register_controls()
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .app import Request, Response
+from .app import Handler, Request, Response
 from .magento_orders import STOCK_ID, STOCK_TYPES, ZERO, SalesOrders, as_printed, positive_quantity
 from .magento_webapi import MagentoError, check_known_fields, search
 
@@ -117,47 +117,47 @@ class SalesApi:
 
     # -- control calls ------------------------------------------------------------------
 
-    def control(self, request: Request, action: str) -> Response | None:
-        """The sandbox's own calls for orders; None when ``action`` is not one of them."""
-        try:
-            with self.shop.lock:
-                return self._control(request, action)
-        except MagentoError as exc:
-            return Response(exc.status, exc.body)
+    def register_controls(self) -> None:
+        """The sandbox's own calls for orders (see the module docstring)."""
+        add = self.shop.add_control
+        add("GET", "salable", self._controlled(lambda r: Response(200, {
+            sku: str(self.sales.salable(sku)) for sku, p in self.shop.products.items() if p["type_id"] in STOCK_TYPES})))
+        add("GET", "reservations", self._controlled(lambda r: Response(200, self.sales.reservations)))
+        add("POST", "orders", self._controlled(lambda r: Response(200, as_printed(self.sales.place(r.json() or {})))))
+        add("POST", "orders/(?P<id>[^/]+)/(?P<change>hold|unhold|cancel|invoice|touch|ship|refund)",
+            self._controlled(self._change_call))
 
-    def _control(self, request: Request, action: str) -> Response | None:
-        parts = action.split("/")
-        if request.method == "GET" and action == "salable":
-            return Response(200, {sku: str(self.sales.salable(sku)) for sku, p in self.shop.products.items()
-                                  if p["type_id"] in STOCK_TYPES})
-        if request.method == "GET" and action == "reservations":
-            return Response(200, self.sales.reservations)
-        if request.method == "POST" and action == "orders":
-            return Response(200, as_printed(self.sales.place(request.json() or {})))
-        if request.method != "POST" or len(parts) != 3 or parts[0] != "orders":
-            return None
-        order = self.sales.order(parts[1])
+    def _controlled(self, handler: Handler) -> Handler:
+        def call(request: Request) -> Response:
+            try:
+                with self.shop.lock:
+                    return handler(request)
+            except MagentoError as exc:
+                return Response(exc.status, exc.body)
+        return call
+
+    def _change_call(self, request: Request) -> Response:
+        change = request.params["change"]
+        order = self.sales.order(request.params["id"])
         body = request.json() or {}
         at = body.get("at")
-        if parts[2] == "hold":
+        if change == "hold":
             self.sales.hold(order, at)
-        elif parts[2] == "unhold":
+        elif change == "unhold":
             self.sales.unhold(order, at)
-        elif parts[2] == "cancel":
+        elif change == "cancel":
             if not self.sales.cancel(order, at):
                 raise MagentoError(400, "You cannot cancel this order.")
-        elif parts[2] == "invoice":
+        elif change == "invoice":
             self.sales.invoice(order, at)
-        elif parts[2] == "touch":
+        elif change == "touch":
             self.sales.touch(order, at)
-        elif parts[2] in ("ship", "refund"):
+        elif change in ("ship", "refund"):
             quantities = {int(k): positive_quantity(v) for k, v in (body.get("items") or {}).items()}
-            if parts[2] == "refund":
+            if change == "refund":
                 self.sales.refund(order, quantities, at)
             else:
                 track = [{"track_number": str(body["track"]), "title": "Carrier", "carrier_code": "custom"}] \
                     if body.get("track") else []
                 self.sales.ship(order, quantities, track, at=at)
-        else:
-            return None
         return Response(200, as_printed(order))

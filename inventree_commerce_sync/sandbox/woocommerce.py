@@ -85,6 +85,7 @@ class WooCommerceSandbox(SandboxApp):
             self.add_route(method, rf"{API}/products/(?P<product_id>\d+)/variations/(?P<id>\d+)/?",
                            "variations.update", self._update_variation)
         self.orders = OrderBook(self)  # orders, notes, webhooks and the stock they take
+        self.orders.register_controls()
         OrderRoutes(self.orders).register()
 
     @classmethod
@@ -194,9 +195,6 @@ class WooCommerceSandbox(SandboxApp):
 
     def error(self, status: int, message: str, code: str | None = None, **data: Any) -> Response:
         return error_response(status, message, code, **data)
-
-    def _control(self, request: Request) -> Response:
-        return self.orders.control(request) or super()._control(request)
 
     def authenticate(self, request: Request) -> Response | None:
         refusal = self.api_keys.refusal(request)

@@ -22,8 +22,7 @@ shop's admin would; see ``control``.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -218,50 +217,52 @@ class OrderBook:
 
     # -- control calls: the customer and the admin ---------------------------------------------
 
-    def control(self, request: Request) -> Response | None:
+    def register_controls(self) -> None:
         """``POST orders`` places an order ({"lines": [{"sku", "quantity"}], "status"?, "billing"?,
         "shipping"?, "time"?}) or several ({"orders": [...]}); ``GET orders`` lists them all;
         ``POST orders/<id>/status`` {"status", "time"?} and ``POST orders/<id>/lines``
         {"lines": [{"id", "quantity"}]} change one as the admin would; ``POST site``
         {"timezone"}; ``POST clock`` {"time": ISO-8601 or null} fixes the time of the next
-        changes; ``GET webhook-deliveries`` (``?wait=S``: first wait for the queue). None for
-        actions that are not about orders."""
-        action = request.path[len("/__sandbox__/"):].strip("/")
-        if action == "webhook-deliveries" and request.method == "GET":
-            drained = self.hub.drain(float(request.arg("wait") or 0)) if request.arg("wait") else True
-            return Response(200, {"drained": drained, "deliveries": list(self.hub.deliveries)})
-        match = re.fullmatch(r"orders(?:/(\d+)/(status|lines))?", action)
-        if action not in ("site", "clock") and match is None:
-            return None
-        self.host = request.header("host") or self.host
-        try:
-            with self.shop.lock:
-                return self._control(request, action, match)
-        except (BadRequest, ValueError, KeyError, TypeError) as exc:
-            return Response(400, {"message": str(exc)})
+        changes; ``GET webhook-deliveries`` (``?wait=S``: first wait for the queue)."""
+        add = self.shop.add_control
+        add("GET", "webhook-deliveries", self._deliveries_call)
+        add("GET", "orders", self._locked(lambda r, body: Response(
+            200, [self.order_json(o, self.host) for o in self.orders.values()])))
+        add("POST", "orders", self._locked(self._place_call))
+        add("POST", r"orders/(?P<id>\d+)/(?P<change>status|lines)", self._locked(self._change_call))
+        add("POST", "site", self._locked(self._site_call))
+        add("POST", "clock", self._locked(self._clock_call))
 
-    def _control(self, request: Request, action: str, match: re.Match[str] | None) -> Response:
-        body = request.json() or {}
-        if action == "orders" and request.method == "GET":
-            return Response(200, [self.order_json(o, self.host) for o in self.orders.values()])
-        if request.method != "POST":
-            return Response(405, {"message": f"{request.method} /__sandbox__/{action} is not a control call"})
-        if action == "site":
-            ZoneInfo(str(body["timezone"]))  # an unknown zone is refused here, not at the next read
-            self.site_timezone = str(body["timezone"])
-            return Response(200, {"timezone": self.site_timezone})
-        if action == "clock":
-            self.frozen = parse_time(body["time"], "UTC").replace(microsecond=0) if body.get("time") else None
-            return Response(200, {"time": gmt(self.frozen) if self.frozen else None})
-        assert match is not None
-        if match.group(1) is None:
-            specs = body["orders"] if isinstance(body.get("orders"), list) else [body]
-            placed = [self.order_json(self.place(spec), self.host) for spec in specs]
-            return Response(201, placed if "orders" in body else placed[0])
-        record = self.orders.get(int(match.group(1)))
+    def _locked(self, handler: Callable[[Request, dict[str, Any]], Response]) -> Callable[[Request], Response]:
+        def call(request: Request) -> Response:
+            self.host = request.header("host") or self.host
+            with self.shop.lock:
+                return handler(request, request.json() or {})
+        return call
+
+    def _deliveries_call(self, request: Request) -> Response:
+        drained = self.hub.drain(float(request.arg("wait") or 0)) if request.arg("wait") else True
+        return Response(200, {"drained": drained, "deliveries": list(self.hub.deliveries)})
+
+    def _site_call(self, request: Request, body: dict[str, Any]) -> Response:
+        ZoneInfo(str(body["timezone"]))  # an unknown zone is refused here, not at the next read
+        self.site_timezone = str(body["timezone"])
+        return Response(200, {"timezone": self.site_timezone})
+
+    def _clock_call(self, request: Request, body: dict[str, Any]) -> Response:
+        self.frozen = parse_time(body["time"], "UTC").replace(microsecond=0) if body.get("time") else None
+        return Response(200, {"time": gmt(self.frozen) if self.frozen else None})
+
+    def _place_call(self, request: Request, body: dict[str, Any]) -> Response:
+        specs = body["orders"] if isinstance(body.get("orders"), list) else [body]
+        placed = [self.order_json(self.place(spec), self.host) for spec in specs]
+        return Response(201, placed if "orders" in body else placed[0])
+
+    def _change_call(self, request: Request, body: dict[str, Any]) -> Response:
+        record = self.orders.get(int(request.params["id"]))
         if record is None:
-            return Response(404, {"message": f"no order {match.group(1)}"})
-        if match.group(2) == "status":
+            return Response(404, {"message": f"no order {request.params['id']}"})
+        if request.params["change"] == "status":
             when = parse_time(body["time"], "UTC").replace(microsecond=0) if body.get("time") else None
             self.set_status(record, str(body["status"]), when)
         else:

@@ -11,21 +11,18 @@
 - 2xx, 301 and 302 count as delivered; after more than 5 consecutive failures the webhook
   is disabled (``failed_delivery``), and stays so until it is updated to ``active``.
 
-Deliveries leave from one background thread (WooCommerce's Action Scheduler), each with a
-bounded timeout, and only to ``http://127.0.0.1`` or ``localhost``: anything else is logged
-as failed without being sent. The thread stops by itself when idle.
+Deliveries leave from one background thread (WooCommerce's Action Scheduler), through the
+sandboxes' ``outbox``: each with a bounded timeout, redirects not followed, and only to
+``http://127.0.0.1`` or ``localhost`` (anything else is logged as failed without being
+sent). The thread stops by itself when idle.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
 import json
-import queue
-import threading
 import time
-from collections import deque
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -34,6 +31,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..core.webhooks import woocommerce_signature
+from .outbox import Delivery, Outbox
 
 TOPICS = ("order.created", "order.updated", "order.deleted", "order.restored",
           "product.created", "product.updated", "product.deleted", "product.restored",
@@ -63,12 +61,9 @@ class WebhookHub:
 
     def __init__(self) -> None:
         self.webhooks: dict[int, dict[str, Any]] = {}
-        self.deliveries: deque[dict[str, Any]] = deque(maxlen=5000)  # the delivery log, newest last
+        self.outbox = Outbox("woocommerce", timeout=DELIVERY_TIMEOUT, idle=IDLE_SECONDS)
+        self.deliveries = self.outbox.log  # the delivery log, newest last
         self._next_id = 100
-        self._queue: queue.Queue[tuple[int, str, bytes, dict[str, str], bool]] = queue.Queue(maxsize=10_000)
-        self._pending = 0
-        self._idle = threading.Condition()
-        self._thread: threading.Thread | None = None
         self.clock = lambda: datetime.now(UTC).replace(microsecond=0)
         self.seconds = lambda: int(time.time())  # what the delivery id is made of
 
@@ -162,46 +157,15 @@ class WebhookHub:
 
     def drain(self, timeout: float = 10.0) -> bool:
         """Wait until every queued delivery was attempted; False when ``timeout`` passed first."""
-        deadline = time.monotonic() + timeout
-        with self._idle:
-            while self._pending:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._idle.wait(left)
-        return True
+        return self.outbox.drain(timeout)
 
     def _enqueue(self, webhook_id: int, url: str, body: bytes, headers: dict[str, str], *, ping: bool = False) -> None:
-        with self._idle:
-            try:
-                self._queue.put_nowait((webhook_id, url, body, headers, ping))
-            except queue.Full:
-                self.deliveries.append({"webhook_id": webhook_id, "url": url, "ping": ping, "status": None,
-                                        "error": "the sandbox's delivery queue is full", "topic": "", "delivery_id": ""})
-                return
-            self._pending += 1
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._work, name="sandbox-woocommerce-webhooks", daemon=True)
-                self._thread.start()
+        about = {"webhook_id": webhook_id, "ping": ping, "topic": headers.get("X-WC-Webhook-Topic", ""),
+                 "delivery_id": headers.get("X-WC-Webhook-Delivery-ID", "")}
+        self.outbox.send(Delivery(url, body, headers, about=about,
+                                  done=lambda status, error: self._done(webhook_id, status, ping)))
 
-    def _work(self) -> None:
-        while True:
-            try:
-                webhook_id, url, body, headers, ping = self._queue.get(timeout=IDLE_SECONDS)
-            except queue.Empty:
-                with self._idle:  # a delivery queued while timing out starts no second thread: check again
-                    if self._queue.empty():
-                        self._thread = None
-                        return
-                continue
-            status, error = _post(url, body, headers)
-            self._done(webhook_id, url, headers, status, error, ping)
-
-    def _done(self, webhook_id: int, url: str, headers: Mapping[str, str], status: int | None, error: str | None,
-              ping: bool) -> None:
-        self.deliveries.append({"webhook_id": webhook_id, "url": url, "ping": ping, "status": status, "error": error,
-                                "topic": headers.get("X-WC-Webhook-Topic", ""),
-                                "delivery_id": headers.get("X-WC-Webhook-Delivery-ID", "")})
+    def _done(self, webhook_id: int, status: int | None, ping: bool) -> None:
         record = self.webhooks.get(webhook_id)
         if record is not None and not ping:
             if status is not None and 200 <= status < 303:
@@ -210,28 +174,6 @@ class WebhookHub:
                 record["status"] = "disabled"
             else:
                 record["failure_count"] += 1
-        with self._idle:
-            self._pending -= 1
-            self._idle.notify_all()
-
-
-def _post(url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int | None, str | None]:
-    parts = urlsplit(url)
-    if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost"):
-        return None, "the sandbox delivers only to http://127.0.0.1 (or localhost) addresses"
-    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=DELIVERY_TIMEOUT)
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    try:
-        connection.request("POST", path, body=body, headers=dict(headers))
-        response = connection.getresponse()
-        response.read()
-        return response.status, None  # redirects are not followed ('redirection' => 0)
-    except (OSError, http.client.HTTPException) as exc:
-        return None, f"{type(exc).__name__}: {exc}"
-    finally:
-        connection.close()
 
 
 def gmt(moment: datetime) -> str:

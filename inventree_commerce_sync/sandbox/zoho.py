@@ -78,6 +78,7 @@ class ZohoSandbox(SandboxApp):
         self.add_route("GET", f"{_API}/inventoryadjustments", "adjustments.list", self._list_adjustments)
         self.add_route("POST", f"{_API}/inventoryadjustments", "adjustments.create", self._create_adjustment)
         self.orders = ZohoOrders(self)  # sales orders, packages, shipments: see zoho_orders
+        self.orders.register_controls()
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, str]:
@@ -188,9 +189,6 @@ class ZohoSandbox(SandboxApp):
             if where in (location_id, name):
                 return location_id
         raise ValueError(f"unknown sandbox location {where!r}; use one of {', '.join(LOCATIONS)}")
-
-    def _control(self, request: Request) -> Response:
-        return self.orders.control(request) or super()._control(request)
 
     # -- the service's rules -------------------------------------------------------------
 

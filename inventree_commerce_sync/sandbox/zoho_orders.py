@@ -134,28 +134,22 @@ class ZohoOrders:
             order["modified"] = self._moment(at)
             return self._detail(order)
 
-    def control(self, request: Request) -> Response | None:
-        """Answers the orders' control calls; None for any other."""
-        action = request.path[len("/__sandbox__/"):]
+    def register_controls(self) -> None:
+        """The orders' control calls (see the module docstring)."""
+        add = self.app.add_control
+        add("GET", "available", lambda r: Response(200, {sku: str(q) for sku, q in self.available_for_sale().items()}))
+        add("POST", "salesorders", self._place_call)
+        add("POST", "salesorders/(?P<id>[^/]+)/status", lambda r: Response(200, {"salesorder": self.set_status(
+            r.params["id"], str((r.json() or {}).get("status")), (r.json() or {}).get("at"))}))
+        add("POST", "salesorders/(?P<id>[^/]+)/lines", lambda r: Response(200, {"salesorder": self.set_lines(
+            r.params["id"], (r.json() or {}).get("lines") or [], (r.json() or {}).get("at"))}))
+
+    def _place_call(self, request: Request) -> Response:
         body = request.json() or {}
-        if request.method == "GET" and action == "available":
-            return Response(200, {sku: str(q) for sku, q in self.available_for_sale().items()})
-        if request.method != "POST" or not action.startswith("salesorders"):
-            return None
-        try:
-            parts = action.split("/")
-            if parts == ["salesorders"]:
-                placed = [self.place(body.get("lines") or [], status=body.get("status", CONFIRMED),
-                                     customer=body.get("customer"), at=body.get("at"))
-                          for _ in range(int(body.get("count", 1)))]
-                return Response(201, {"salesorders": placed})
-            if len(parts) == 3 and parts[2] == "status":
-                return Response(200, {"salesorder": self.set_status(parts[1], str(body.get("status")), body.get("at"))})
-            if len(parts) == 3 and parts[2] == "lines":
-                return Response(200, {"salesorder": self.set_lines(parts[1], body.get("lines") or [], body.get("at"))})
-        except BadRequest as exc:
-            return Response(exc.status, {"message": str(exc)})
-        return Response(404, {"message": f"unknown control action {action!r}"})
+        placed = [self.place(body.get("lines") or [], status=body.get("status", CONFIRMED),
+                             customer=body.get("customer"), at=body.get("at"))
+                  for _ in range(int(body.get("count", 1)))]
+        return Response(201, {"salesorders": placed})
 
     def _lines(self, lines: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         if not lines:

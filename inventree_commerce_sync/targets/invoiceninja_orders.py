@@ -26,12 +26,13 @@ A mixin for ``InvoiceNinjaTarget``: it uses the stock client's ``_call`` and ``n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..core.errors import AmbiguousFailure, ProtocolError
-from ..core.orders import CANCELLED, IGNORED, OPEN, Customer, Order, OrderLine, OrderSource, parse_time
+from ..core.orders import CANCELLED, IGNORED, OPEN, Customer, Known, Order, OrderLine, OrderSource, parse_time
 from ..core.redact import get_logger, register_secret
 from ..core.shipments import NOTHING_TO_DO, ShipOutcome
 
@@ -43,8 +44,6 @@ PRODUCT_LINE = "1"  # type_id of a product line (2 is a task, 3 an unpaid gatewa
 INVOICE_EVENTS = ("2", "8", "9", "33", "41")  # create, update, delete, archive, restore
 MAX_INVOICE_PAGES = 1000
 MAX_WEBHOOK_PAGES = 20
-
-Known = Callable[[str, datetime], bool]
 
 
 class InvoiceNinjaOrders(OrderSource):
@@ -170,7 +169,8 @@ class InvoiceNinjaOrders(OrderSource):
 
     # -- shipments -------------------------------------------------------------------------
 
-    def ship_order(self, order_id: str, **_details: Any) -> ShipOutcome:
+    def ship_order(self, order_id: str, *, reference: str, tracking: str = "", carrier: str = "",
+                   lines: Mapping[str, Decimal] | None = None) -> ShipOutcome:
         """Nothing to send: Invoice Ninja has no shipments, and lowered its stock when the
         invoice was saved."""
         return ShipOutcome(str(order_id), NOTHING_TO_DO, "Invoice Ninja has no shipments; its stock was "

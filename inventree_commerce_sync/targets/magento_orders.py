@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,13 +42,25 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
-
-from ..core.errors import AmbiguousFailure, AuthenticationError, InputError, ProtocolError, TargetError
-from ..core.http import TargetSession
-from ..core.orders import CANCELLED, OPEN, SHIPPED, Customer, Order, OrderLine, OrderSource, parse_quantity, parse_time
-from ..core.redact import get_logger, redact
+from ..core.errors import AmbiguousFailure, InputError, ProtocolError, TargetError
+from ..core.http import TargetSession, send_once
+from ..core.orders import (
+    CANCELLED,
+    OPEN,
+    SHIPPED,
+    Customer,
+    Known,
+    Order,
+    OrderBehaviour,
+    OrderLine,
+    OrderSource,
+    parse_quantity,
+    parse_time,
+)
+from ..core.redact import get_logger
+from ..core.shipments import ALREADY_SHIPPED, ShipOutcome
+from ..core.shipments import SHIPPED as SENT
+from ..core.values import json_number
 
 log = get_logger(__name__)
 
@@ -92,30 +103,42 @@ class MagentoOrders(OrderSource):
         def _call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                   json: Any = None) -> Any: ...
 
+    @classmethod
+    def order_behaviour(cls, config: Mapping[str, Any]) -> OrderBehaviour:
+        """MSI (``mode = "msi"``, the default) keeps the source quantity and reserves the
+        order apart; ``mode = "legacy"`` writes the single-source stock item, which Magento
+        lowers at placement."""
+        mode = str(config.get("mode") or "msi").strip().lower()
+        return OrderBehaviour.DECREMENTS_ON_ORDER if mode == "legacy" else OrderBehaviour.RESERVES_OPEN_ORDERS
+
     # -- reading -----------------------------------------------------------------------
 
-    def read_orders(self, since: datetime) -> Iterator[Order]:
+    def read_orders(self, since: datetime, known: Known | None = None) -> Iterator[Order]:
         if since.tzinfo is None:
             raise ValueError("since must be an aware datetime")
         start = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         yielded: dict[str, str] = {}  # entity_id -> updated_at already yielded in this read
         for _ in range(MAX_PASSES):
             shifted = False
+            listed: set[str] = set()  # entity_ids of this pass: one listed twice means pages shifted
             for raw in self._order_pages(start):
                 key, stamp = str(raw.get("entity_id")), str(raw.get("updated_at"))
-                if key in yielded:
-                    shifted = True
-                    if yielded[key] == stamp:
-                        continue
+                shifted = shifted or key in listed
+                listed.add(key)
+                if yielded.get(key) == stamp:
+                    continue
                 yielded[key] = stamp
                 try:
                     order = self.normalise_order(raw)
                 except ValueError as exc:
                     raise ProtocolError(self.name, f"order {raw.get('increment_id') or key} cannot be read: "
                                                    f"{exc}") from None
-                yield order
+                if known is None or not known(order.id, order.modified):
+                    yield order
             if not shifted:
                 return
+        log.warning("%s: page numbers kept shifting while orders were read %d times; the cursor's overlap and the "
+                    "order audit read them again", self.name, MAX_PASSES)
 
     def _order_pages(self, start: str) -> Iterator[dict[str, Any]]:
         size = min(max(1, int(self.page_size)), MAX_PAGE_SIZE)
@@ -210,10 +233,13 @@ class MagentoOrders(OrderSource):
         existing = self._find_shipment(order_id, marker, tracking)
         if existing is not None:
             return existing
-        last_error: TargetError | None = None
-        for _attempt in range(SHIP_ATTEMPTS):
-            raw = self._get_order(order_id)
-            items, quantities = shipment_items(raw, lines)
+        quantities: dict[str, Decimal] = {}
+
+        def send() -> Shipment:
+            raw = self._get_order(order_id)  # read again each time: caps at what is left to ship
+            items, wanted = shipment_items(raw, lines)
+            quantities.clear()
+            quantities.update(wanted)
             if not items:
                 return Shipment(None, False, {})
             body: dict[str, Any] = {"items": items, "notify": bool(notify)}
@@ -221,24 +247,29 @@ class MagentoOrders(OrderSource):
                 body["tracks"] = [track(tracking, carrier)]
             if marker:  # kept on the shipment whatever appendComment says (it only mails it)
                 body["comment"] = {"comment": marker, "is_visible_on_front": 0}
-            try:
-                answer = self._post_once(f"/order/{order_id}/ship", body)
-            except AmbiguousFailure as exc:
-                last_error = exc
-                log.warning("%s: shipment of order %s: %s; checking whether Magento made it", self.name,
-                            order_id, redact(str(exc)))
-                time.sleep(SHIP_SETTLE_SECONDS)
-                found = self._find_shipment(order_id, marker, tracking) if marker or tracking else None
-                if found is not None:
-                    return Shipment(found.id, True, quantities)
-                if not (marker or tracking):
-                    raise TargetError(self.name, f"{exc}; without a reference or tracking number whether the "
-                                                 "shipment was made cannot be checked: look at the order in Magento",
-                                      status=exc.status) from None
-                continue
-            return Shipment(str(answer), True, quantities)
-        raise TargetError(self.name, f"{last_error}; gave up after {SHIP_ATTEMPTS} shipments whose answers were lost "
-                                     f"and which Magento does not list for order {order_id}")
+            return Shipment(str(self._post_once(f"/order/{order_id}/ship", body)), True, dict(wanted))
+
+        def look_up() -> Shipment | None:
+            if not (marker or tracking):
+                raise TargetError(self.name, f"the answer to the shipment of order {order_id} was lost; without a "
+                                             "reference or tracking number whether the shipment was made cannot be "
+                                             "checked: look at the order in Magento")
+            found = self._find_shipment(order_id, marker, tracking)
+            return None if found is None else Shipment(found.id, True, dict(quantities))
+
+        return send_once(self.name, f"shipment of order {order_id}", send, look_up, attempts=SHIP_ATTEMPTS,
+                         settle=SHIP_SETTLE_SECONDS)
+
+    def ship_order(self, order_id: str, *, reference: str, tracking: str = "", carrier: str = "",
+                   lines: Mapping[str, Decimal] | None = None) -> ShipOutcome:
+        """``OrderSource.ship_order``: ``ship`` (which see), its result as a ShipOutcome."""
+        shipment = self.ship(str(order_id), lines, tracking, carrier=carrier, reference=reference)
+        if shipment.id is None:
+            return ShipOutcome(str(order_id), ALREADY_SHIPPED, "Magento has nothing left to ship for this order")
+        if shipment.created:
+            return ShipOutcome(str(order_id), SENT, f"Magento shipment {shipment.id} created", (shipment.id,))
+        return ShipOutcome(str(order_id), ALREADY_SHIPPED, f"Magento already has shipment {shipment.id}",
+                           (shipment.id,))
 
     def _find_shipment(self, order_id: str, marker: str, tracking: str) -> Shipment | None:
         """A shipment of the order that carries ``marker`` in a comment, or, without a
@@ -265,20 +296,13 @@ class MagentoOrders(OrderSource):
 
     def _post_once(self, path: str, body: Any) -> Any:
         """A POST that no layer repeats on its own (the stock client's session retries POSTs,
-        which set absolute values there; a shipment is not one). Connection attempts that
-        never reached Magento are still retried."""
-        prefix = self.base + "/" + path.strip("/").split("/")[0] + "/"  # /order/: not /orders
-        if prefix not in self.session.adapters:
-            once = Retry(total=self.session.settings.retries, connect=self.session.settings.retries, read=0,
-                         status=0, other=0, allowed_methods=frozenset({"GET"}), raise_on_status=False)
-            self.session.mount(prefix, HTTPAdapter(max_retries=once))
+        which set absolute values there; a shipment is not one)."""
         try:
-            return self._call("POST", path, json=body)
-        except AuthenticationError:
-            raise
+            with self.session.no_retries():
+                return self._call("POST", path, json=body)
         except ProtocolError as exc:
             if exc.status == 200:  # made, but the answer is unreadable
-                raise AmbiguousFailure(self.name, str(exc), status=200) from None
+                raise AmbiguousFailure(self.name, exc.reason, status=200) from None
             raise
 
 
@@ -383,7 +407,7 @@ def shipment_items(raw: Mapping[str, Any], lines: Mapping[str, object] | None) -
         bundles = min(quantity / per_bundle, to_ship(parent)) if per_bundle else ZERO
         key = str(parent["item_id"])
         request[key] = min(request.get(key, bundles), bundles)
-    body = [{"order_item_id": int(key) if key.isdigit() else key, "qty": _json_number(quantity)}
+    body = [{"order_item_id": int(key) if key.isdigit() else key, "qty": json_number(quantity)}
             for key, quantity in request.items() if quantity > 0]
     return body, wanted
 
@@ -411,7 +435,3 @@ def customer_of(raw: Mapping[str, Any]) -> Customer:
         postcode=str(address.get("postcode") or ""), city=str(address.get("city") or ""),
         region=str(address.get("region") or ""), country=str(address.get("country_id") or ""),
     )
-
-
-def _json_number(quantity: Decimal) -> int | float:
-    return int(quantity) if quantity == quantity.to_integral_value() else float(quantity)

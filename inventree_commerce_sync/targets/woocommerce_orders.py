@@ -2,7 +2,10 @@
 
 A mixin for the WooCommerce client (``class WooCommerceTarget(WooCommerceOrders, BaseTarget)``):
 it uses only ``self.name`` and the client's ``_send(method, path, params=, json=)`` and
-``_json(response)``, so it adds no HTTP layer of its own.
+``_json(response)``, so it adds no HTTP layer of its own; a write that must not happen twice
+(a shipped note, a webhook) goes straight to ``self.session`` (with the client's ``base`` and
+``auth``) inside ``no_retries``, through ``core.http.send_once``, since ``_send`` re-signs
+and resends in OAuth mode.
 
 Reading (``GET orders``): ``modified_after`` with ``dates_are_gmt=true`` and the time in UTC
 WITHOUT an offset (WordPress turns a time with an offset into site time, even when it then
@@ -26,12 +29,16 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from ..core import orders as O
-from ..core.errors import AmbiguousFailure, AuthenticationError, ConfigError, ProtocolError, TargetError
+from ..core.errors import AuthenticationError, ConfigError, ProtocolError, TargetError
+from ..core.http import send_once
 from ..core.redact import get_logger
+from ..core.shipments import ALREADY_SHIPPED, ShipOutcome
+from ..core.shipments import SHIPPED as SENT
 
 if TYPE_CHECKING:
     import requests
@@ -44,9 +51,11 @@ STATES = {"processing": O.OPEN, "on-hold": O.OPEN, "completed": O.SHIPPED, "canc
 NOT_SHIPPABLE = ("cancelled", "refunded", "failed", "trash", "checkout-draft")
 ORDER_FIELDS = "id,number,status,date_created_gmt,date_modified_gmt,billing,shipping,line_items"
 MAX_ORDER_PAGES = 10_000  # a bound on one read (a million orders)
+MAX_READS = 2  # the read, and one more from where page numbers shifted under it
 WEBHOOK_TOPICS = ("order.created", "order.updated")
 WEBHOOKS_PAGE = "WooCommerce > Settings > Advanced > Webhooks"
 SHIPPED_NOTE = "Shipped (InvenTree)."
+SHIP_ATTEMPTS = 2  # POSTs of one shipped note whose answers were lost, before giving up
 
 
 class WooCommerceOrders(O.OrderSource):
@@ -56,7 +65,12 @@ class WooCommerceOrders(O.OrderSource):
     webhook = "woocommerce"
 
     if TYPE_CHECKING:
+        from ..core.http import TargetSession
+
         name: ClassVar[str]
+        base: str
+        auth: Any
+        session: TargetSession
 
         def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                   json: Any = None) -> requests.Response: ...
@@ -65,24 +79,29 @@ class WooCommerceOrders(O.OrderSource):
 
     # -- reading ------------------------------------------------------------------------------
 
-    def read_orders(self, since: datetime) -> Iterator[O.Order]:
+    def read_orders(self, since: datetime, known: O.Known | None = None) -> Iterator[O.Order]:
         if since.tzinfo is None:
             raise ValueError("since must be an aware datetime")
         yielded: dict[str, datetime] = {}  # id -> modification time already yielded
         moved: list[datetime] = []  # where orders seen twice were first (their earlier time)
         start = since
-        for _ in range(2):  # the read, and at most one more from where paging shifted
+        for attempt in range(MAX_READS):  # the read, and at most one more from where paging shifted
             for order in self._read_from(start):
                 if order.modified < since or yielded.get(order.id) == order.modified:
                     continue
                 if order.id in yielded:
                     moved.append(yielded[order.id])
                 yielded[order.id] = order.modified
-                yield order
+                if known is None or not known(order.id, order.modified):
+                    yield order
             if not moved:
                 return
             start, moved = max(min(moved), since), []
-            log.info("%s: orders changed while they were read; reading again from %s", self.name, O.iso_utc(start))
+            if attempt + 1 < MAX_READS:
+                log.info("%s: orders changed while they were read; reading again from %s", self.name,
+                         O.iso_utc(start))
+        log.warning("%s: orders kept changing while they were read %d times; the cursor's overlap and the order "
+                    "audit read again from %s", self.name, MAX_READS, O.iso_utc(start))
 
     def _read_from(self, since: datetime) -> Iterator[O.Order]:
         after = since.astimezone(UTC).replace(microsecond=0) - timedelta(seconds=1)
@@ -168,8 +187,7 @@ class WooCommerceOrders(O.OrderSource):
                         "secret": secret, "status": "active"}
                 done.append({"topic": topic, "id": self._create_once(body), "action": "created"})
         except AuthenticationError as exc:
-            reason = str(exc).split(": ", 1)[-1]
-            raise AuthenticationError(self.name, f"{reason}. {webhook_instructions(delivery_url, topics)}",
+            raise AuthenticationError(self.name, f"{exc.reason}. {webhook_instructions(delivery_url, topics)}",
                                       status=exc.status) from None
         return done
 
@@ -187,15 +205,16 @@ class WooCommerceOrders(O.OrderSource):
         return found
 
     def _create_once(self, body: dict[str, Any]) -> int:
-        """POST a webhook; a retried POST (a lost answer, a 5xx) may have created two: the
-        newer ones are deleted, the first is kept."""
-        created = None
-        try:
-            created = self._json(self._send("POST", "webhooks", json=body))
-        except AmbiguousFailure:
-            pass
-        same = sorted(_int(w.get("id")) for w in self._webhooks()
-                      if w.get("delivery_url") == body["delivery_url"] and w.get("topic") == body["topic"])
+        """POST a webhook, looked up before it is sent again (``send_once``); should there be
+        two all the same (two admins at once), the newer ones are deleted, the first is kept."""
+        def same_webhooks() -> list[int]:
+            return sorted(_int(w.get("id")) for w in self._webhooks()
+                          if w.get("delivery_url") == body["delivery_url"] and w.get("topic") == body["topic"])
+
+        created = send_once(self.name, f"creating the {body['topic']} webhook",
+                            lambda: self._json(self._send_once("POST", "webhooks", json=body)),
+                            lambda: {} if same_webhooks() else None, attempts=SHIP_ATTEMPTS)
+        same = same_webhooks()
         if not same:
             raise TargetError(self.name, f"creating the {body['topic']} webhook failed without an answer; try again")
         for extra in same[1:]:
@@ -227,17 +246,35 @@ class WooCommerceOrders(O.OrderSource):
             self._json(self._send("PUT", f"orders/{order_id}", json={"status": "completed"}))
         note_added = False
         if not self._shipped_notes(order_id, text):
-            try:
-                self._json(self._send("POST", f"orders/{order_id}/notes",
-                                      json={"note": text, "customer_note": notify_customer}))
-            except AmbiguousFailure:
-                if not self._shipped_notes(order_id, text):
-                    raise
+            def add_note() -> bool:
+                self._json(self._send_once("POST", f"orders/{order_id}/notes",
+                                           json={"note": text, "customer_note": notify_customer}))
+                return True
+
+            send_once(self.name, f"the shipped note of order {order_id}", add_note,
+                      lambda: bool(self._shipped_notes(order_id, text)) or None, attempts=SHIP_ATTEMPTS)
             notes = self._shipped_notes(order_id, text)
-            for extra in sorted(notes)[1:]:  # a retried POST may have added it twice
+            for extra in sorted(notes)[1:]:  # two readers at once may each have added it
                 self._json(self._send("DELETE", f"orders/{order_id}/notes/{extra}", params={"force": "true"}))
             note_added = True
         return {"order_id": str(order_id), "completed": completed, "note_added": note_added}
+
+    def ship_order(self, order_id: str, *, reference: str, tracking: str = "", carrier: str = "",
+                   lines: Mapping[str, Decimal] | None = None) -> ShipOutcome:
+        """``OrderSource.ship_order``: ``mark_shipped``; a shipment of some lines (``lines``
+        given) only adds its note. The note is found again by its tracking number, so
+        WooCommerce needs no ``reference``."""
+        done = self.mark_shipped(order_id, tracking, carrier, complete=lines is None)
+        if done["completed"] or done["note_added"]:
+            return ShipOutcome(done["order_id"], SENT, "WooCommerce order " + ("completed" if done["completed"]
+                                                                            else "noted as partly shipped"))
+        return ShipOutcome(done["order_id"], ALREADY_SHIPPED, "WooCommerce already has this shipment's note")
+
+    def _send_once(self, method: str, path: str, *, json: Any = None) -> requests.Response:
+        """One request the client does not repeat itself (``_send`` re-signs and resends in
+        OAuth mode); the session inside ``no_retries`` does not either."""
+        with self.session.no_retries():
+            return self.session.request(method, f"{self.base}/{path}", json=json, auth=self.auth)
 
     def _shipped_notes(self, order_id: int, text: str) -> list[int]:
         notes = self._json(self._send("GET", f"orders/{order_id}/notes"))

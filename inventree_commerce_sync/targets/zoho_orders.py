@@ -2,7 +2,7 @@
 
 Reading. ``GET /salesorders`` lists orders without line items, so each order that is new or
 changed costs one detail read (``GET /salesorders/{id}``); ``known(order_id, modified)``
-(the cursor's ``is_new`` turned around) says which listed orders were already handled at
+(the cursor's ``is_known``) says which listed orders were already handled at
 that modification time, and those cost nothing. The list is asked newest modification
 first (``sort_column=last_modified_time&sort_order=D``: Zoho documents no "modified after"
 filter) and paged until an order older than ``since`` shows up; the orders found are then
@@ -29,30 +29,32 @@ session, nothing else.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime, tzinfo
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..core.cursor import OrderCursor
-from ..core.errors import AmbiguousFailure, AuthenticationError, InputError, ProtocolError, TargetError
+from ..core.errors import InputError, ProtocolError, TargetError
+from ..core.http import send_once
 from ..core.orders import (
     CANCELLED,
     IGNORED,
     OPEN,
     SHIPPED,
     Customer,
+    Known,
     Order,
+    OrderBehaviour,
     OrderLine,
     OrderSource,
     parse_quantity,
     parse_time,
     zone,
 )
-from ..core.redact import get_logger, redact
+from ..core.redact import get_logger
 from ..core.shipments import ALREADY_SHIPPED, ShipOutcome
 from ..core.shipments import SHIPPED as SENT
+from ..core.values import json_number
 
 log = get_logger(__name__)
 
@@ -60,18 +62,8 @@ IGNORED_STATUSES = frozenset({"draft", "pending_approval", "approved", "rejected
 CANCELLED_STATUSES = frozenset({"void"})
 SHIPPED_STATUSES = frozenset({"shipped", "fulfilled", "delivered", "closed"})
 MAX_ORDER_PAGES = 1000  # 200,000 orders changed since the cursor: a read stops there whatever Zoho says
-SHIP_ATTEMPTS = 2  # each POST of a shipment is sent at most this often when its answers are lost
+SHIP_ATTEMPTS = 3  # each POST of a shipment is sent at most this often when its answers are lost
 
-Known = Callable[[str, datetime], bool]
-
-
-def cursor_known(cursor: OrderCursor) -> Known:
-    """``known`` for ``read_orders`` from an order cursor: True for an order the cursor has
-    seen at that modification time or a later one (the opposite of ``is_new``)."""
-    def known(order_id: str, modified: datetime) -> bool:
-        seen = cursor.recent.get(str(order_id))
-        return seen is not None and modified <= seen
-    return known
 
 
 class ZohoOrders(OrderSource):
@@ -84,6 +76,12 @@ class ZohoOrders(OrderSource):
         organization_id: str
         api: ZohoApi
     SHIP_SETTLE_SECONDS = 2.0  # after a lost answer, before the order is read again
+
+    @classmethod
+    def order_behaviour(cls, config: Mapping[str, Any]) -> OrderBehaviour:
+        """Zoho commits stock for a confirmed sales order: available for sale is stock on
+        hand minus committed."""
+        return OrderBehaviour.RESERVES_OPEN_ORDERS
 
     # -- reading ------------------------------------------------------------------------
 
@@ -199,45 +197,80 @@ class ZohoOrders(OrderSource):
 
     # -- shipping -------------------------------------------------------------------------
 
-    def ship_order(self, order_id: str, *, reference: str, tracking_number: str = "",
-                   delivery_method: str = "", lines: Mapping[str, Decimal] | None = None) -> ShipOutcome:
+    def ship_order(self, order_id: str, *, reference: str, tracking: str = "", carrier: str = "",
+                   lines: Mapping[str, Decimal] | None = None) -> ShipOutcome:
         """Ship a Zoho sales order: its package, then its shipment, each created at most once.
 
         ``reference`` names the shipment on our side (the InvenTree shipment); the Zoho
         shipment number ``ICS-<reference>`` makes a repeated call find it. ``lines`` (Zoho
         line_item_id -> quantity) ships part of the order; by default whatever is not
-        shipped yet. A refusal raises TargetError (the worker tries again later).
+        shipped yet. ``carrier`` is the delivery method. A refusal raises TargetError (the
+        worker tries again later).
         """
         number = _shipment_number(reference)
-        for _ in range(SHIP_ATTEMPTS + 1):
-            detail = self._sales_order(order_id)
-            done = [p for p in detail.get("packages") or () if p.get("shipment_number") == number]
-            if done:
-                return ShipOutcome(str(order_id), ALREADY_SHIPPED, f"Zoho already has shipment {number}",
-                                   tuple(str(p.get("shipment_id")) for p in done[:1]))
-            if str(detail.get("status") or "") in IGNORED_STATUSES | CANCELLED_STATUSES:
-                raise TargetError(self.name, f"sales order {detail.get('salesorder_number')} is "
-                                 f"{detail.get('status')}: it cannot be shipped")
-            to_pack = _to_pack(detail, lines)
-            package = {"date": date.today().isoformat(), "notes": f"Shipped from InvenTree ({reference})",
-                       "line_items": [{"so_line_item_id": i, "quantity": _number(q)} for i, q in to_pack.items()]}
-            if to_pack and self._post_once("packages", {"salesorder_id": order_id}, package) is None:
-                continue  # lost answer: read the order again to see whether the package is there
-            detail = self._sales_order(order_id) if to_pack else detail
-            waiting = [str(p["package_id"]) for p in detail.get("packages") or () if not p.get("shipment_id")]
-            if not waiting:
-                return ShipOutcome(str(order_id), ALREADY_SHIPPED, "Zoho has nothing left to ship for this order")
-            answer = self._post_once("shipmentorders", {"package_ids": ",".join(waiting), "salesorder_id": order_id}, {
-                "shipment_number": number, "date": date.today().isoformat(),
-                "delivery_method": delivery_method or "Courier", "tracking_number": tracking_number or reference,
-                "notes": f"Shipped from InvenTree ({reference})"})
-            if answer is not None:
-                raw = answer.get("shipment_order")
-                shipment: dict[str, Any] = raw if isinstance(raw, dict) else {}
-                return ShipOutcome(str(order_id), SENT, f"Zoho shipment {number} created for {len(waiting)} "
-                                   "package(s)", (str(shipment.get("shipment_id") or ""),))
-        raise AmbiguousFailure(self.name, f"sales order {order_id}: the answers to the shipment were lost "
-                                          f"{SHIP_ATTEMPTS + 1} times and Zoho does not show it; try again later")
+        detail = self._sales_order(order_id)
+        done = self._shipment_named(detail, number)
+        if done is not None:
+            return done
+        if str(detail.get("status") or "") in IGNORED_STATUSES | CANCELLED_STATUSES:
+            raise TargetError(self.name, f"sales order {detail.get('salesorder_number')} is "
+                             f"{detail.get('status')}: it cannot be shipped")
+        today = self._organization_today(detail)
+        notes = f"Shipped from InvenTree ({reference})"
+        to_pack = _to_pack(detail, lines)
+        if to_pack:
+            package = {"date": today, "notes": notes,
+                       "line_items": [{"so_line_item_id": i, "quantity": json_number(q)} for i, q in to_pack.items()]}
+
+            def pack() -> dict[str, Any]:  # the order read again: it now lists the package
+                self._post("packages", {"salesorder_id": order_id}, package)
+                return self._sales_order(order_id)
+
+            def packed() -> dict[str, Any] | None:  # a lost answer: is the package there now?
+                again = self._sales_order(order_id)
+                return again if _to_pack(again, lines) != to_pack else None
+
+            detail = send_once(self.name, f"package of sales order {order_id}", pack, packed,
+                               attempts=SHIP_ATTEMPTS, settle=self.SHIP_SETTLE_SECONDS)
+        waiting = [str(p["package_id"]) for p in detail.get("packages") or () if not p.get("shipment_id")]
+        if not waiting:
+            return ShipOutcome(str(order_id), ALREADY_SHIPPED, "Zoho has nothing left to ship for this order")
+        shipment = {"shipment_number": number, "date": today, "delivery_method": carrier or "Courier",
+                    "tracking_number": tracking or reference, "notes": notes}
+
+        def sent() -> ShipOutcome:
+            answer = self._post("shipmentorders", {"package_ids": ",".join(waiting), "salesorder_id": order_id},
+                                shipment)
+            raw = answer.get("shipment_order")
+            made: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            return ShipOutcome(str(order_id), SENT, f"Zoho shipment {number} created for {len(waiting)} "
+                               "package(s)", (str(made.get("shipment_id") or ""),))
+
+        return send_once(self.name, f"shipment {number} of sales order {order_id}", sent,
+                         lambda: self._shipment_named(self._sales_order(order_id), number),
+                         attempts=SHIP_ATTEMPTS, settle=self.SHIP_SETTLE_SECONDS)
+
+    def _shipment_named(self, detail: Mapping[str, Any], number: str) -> ShipOutcome | None:
+        done = [p for p in detail.get("packages") or () if p.get("shipment_number") == number]
+        if not done:
+            return None
+        return ShipOutcome(str(detail.get("salesorder_id")), ALREADY_SHIPPED, f"Zoho already has shipment {number}",
+                           tuple(str(p.get("shipment_id")) for p in done[:1]))
+
+    def _organization_today(self, detail: Mapping[str, Any]) -> str:
+        """Today's date where the organisation is (Zoho's dates are the organisation's): in
+        the offset of the order's own times, else in the organisation's time zone, else UTC."""
+        where: tzinfo | None = None
+        try:
+            where = datetime.fromisoformat(str(detail.get("last_modified_time") or "")).tzinfo
+        except ValueError:
+            pass
+        if where is None:
+            try:
+                where = self._organization_zone
+            except ProtocolError:
+                where = UTC
+        return datetime.now(where).date().isoformat()
 
     def _sales_order(self, order_id: str) -> dict[str, Any]:
         detail = self.api.call("GET", f"salesorders/{order_id}").get("salesorder")
@@ -245,17 +278,9 @@ class ZohoOrders(OrderSource):
             raise ProtocolError(self.name, f"sales order {order_id}: the answer has no salesorder")
         return detail
 
-    def _post_once(self, path: str, params: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any] | None:
-        """POST once: Zoho's answer when it took it, None when the answer was lost (look it up)."""
-        try:
+    def _post(self, path: str, params: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+        with self.api.session.no_retries():
             return self.api.call("POST", path, params=params, json_body=body)
-        except AmbiguousFailure as exc:
-            log.warning("%s: POST %s: %s; reading the order again before anything is resent",
-                        self.name, path, redact(exc))
-            time.sleep(self.SHIP_SETTLE_SECONDS)
-            return None
-        except AuthenticationError:
-            raise
 
 
 def _state(status: str, lines: tuple[OrderLine, ...]) -> str:
@@ -309,7 +334,3 @@ def _shipment_number(reference: str) -> str:
 def _lacks_offset(value: Any) -> bool:
     text = str(value or "")
     return "T" in text and not (text.endswith("Z") or "+" in text[10:] or "-" in text[10:])
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
