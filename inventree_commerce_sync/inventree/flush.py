@@ -4,24 +4,29 @@ A stock change marks its parts dirty for every enabled commerce sync plugin at o
 transaction, the plugins' state rows locked in order) and, when no flush is queued for a
 target yet, queues one flush task:
 
-- no burst under way (the previous mark is older than ``QUIET_SECONDS``): due at once, so a
-  single change reaches every shop after one hop through the worker;
+- no burst under way (the previous mark is older than ``QUIET_SECONDS``): due at once;
 - a burst (marks closer together than that): due when the marks have been quiet for
-  ``QUIET_SECONDS``, at most ``MAX_WAIT_SECONDS`` after the burst's first mark. The task
-  waits in the queue without costing the worker anything: with django-q's database broker
-  (InvenTree's default) its queue row is locked until the due time, with another broker a
-  one-off schedule is used.
+  ``QUIET_SECONDS``, at most ``MAX_WAIT_SECONDS`` after the burst's first mark.
 
-The flush pushes each due target's dirty parts (under the target's push lock, see
-``locks.py``). A target that was down, refused (5xx, 429) or failed unexpectedly keeps its
+The flush runs in a thread of the process that marked (``_LocalFlusher``: InvenTree's one
+worker queue can be minutes behind during a burst), and a worker task queued with it runs
+``BACKUP_SECONDS`` later in case that process ended first. A queued task waits without
+costing the worker anything: with django-q's database broker (InvenTree's default) its
+queue row is locked until the due time, with another broker a one-off schedule is used.
+
+The flush pushes each due target's dirty parts, the targets side by side (under each
+target's push lock, see ``locks.py``). Parts taken by a flush whose process died are pushed
+again after ``INFLIGHT_STALE_SECONDS``. A target that was down, refused (5xx, 429) or failed unexpectedly keeps its
 parts and is retried on its own after ``RETRY_FIRST_SECONDS``, doubling up to
 ``RETRY_MAX_SECONDS``; the error and the retry time are in the plugin's status.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from ..core.redact import get_logger, redact
@@ -35,6 +40,10 @@ FLUSH_STALE_SECONDS = 300.0  # a queued flush that has not run by then is taken 
 RETRY_FIRST_SECONDS = 15.0
 RETRY_MAX_SECONDS = 90.0  # with the quiet and the worker's poll, a shop that is back is exact within 2 min
 LOCK_WAIT_SECONDS = 30.0  # how long a flush waits for another push to the same target
+PARALLEL_PUSHES = True  # one thread per target (the tests turn it off: threads do not see a test's data)
+LOCAL_PUSHES = True  # flush from a thread of the process that marked (off in the tests, see _LocalFlusher)
+BACKUP_SECONDS = 30.0  # the worker task queued with a local flush runs this much later
+INFLIGHT_STALE_SECONDS = 600.0  # parts taken by a flush that never reported back are pushed again
 FLUSH_TASK = "inventree_commerce_sync.inventree.tasks.flush"
 
 
@@ -101,8 +110,17 @@ def _flush_queued(state: dict, now: float) -> bool:
     return due is not None and now - float(due) < FLUSH_STALE_SECONDS
 
 
-def queue_flush(delay: float = 0.0) -> None:
-    """Queue the flush task, to run after ``delay`` seconds (0: as soon as the worker can)."""
+def queue_flush(delay: float = 0.0, *, backup: bool = True) -> None:
+    """Have the dirty parts flushed after ``delay`` seconds: by a thread of this process
+    (``LOCAL_PUSHES``), with a worker task ``BACKUP_SECONDS`` later in case this process
+    ends first (``backup``); else by a worker task after ``delay`` (0: as soon as it can)."""
+    if LOCAL_PUSHES:
+        from django.db import transaction
+
+        transaction.on_commit(lambda: _local.wake(delay))  # after the marks are visible
+        if not backup:
+            return
+        delay += BACKUP_SECONDS
     if delay <= 0:
         from InvenTree.tasks import offload_task
 
@@ -150,6 +168,53 @@ class _LaterORM(_ORM):  # type: ignore[misc, valid-type]
         return pk
 
 
+class _LocalFlusher:
+    """One thread per process that runs the flush when it is due, then ends.
+
+    Why not only the worker: its one queue is shared with every InvenTree task, and a burst
+    of stock changes queues several of InvenTree's own tasks per change, so a flush task can
+    wait minutes there. The thread pushes within the second; the worker task queued with it
+    is the backup for a process that ends first (it finds nothing left to do otherwise).
+    """
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._wake_at: float | None = None
+        self._thread: threading.Thread | None = None
+
+    def wake(self, delay: float) -> None:
+        at = time.time() + max(delay, 0.0)
+        with self._cond:
+            if self._wake_at is None or at < self._wake_at:
+                self._wake_at = at
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="commerce-sync-flush", daemon=True)
+                self._thread.start()
+            else:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        while True:
+            with self._cond:
+                while self._wake_at is not None and self._wake_at > time.time():
+                    self._cond.wait(self._wake_at - time.time())
+                if self._wake_at is None:
+                    self._thread = None
+                    return
+                self._wake_at = None
+            try:
+                flush()
+            except Exception:  # the backup task will try again
+                log.exception("commerce sync: the flush failed")
+            finally:
+                connection.close()
+
+
+_local = _LocalFlusher()
+
+
 # -- the flush -------------------------------------------------------------------------------
 
 def take_due(plugins: Sequence, now: float | None = None) -> dict[str, list[int]]:
@@ -162,6 +227,10 @@ def take_due(plugins: Sequence, now: float | None = None) -> dict[str, list[int]
     later = None
     with locked_states(plugins) as states:
         for slug, state in states.items():
+            if state.get("inflight") and now - float(state.get("inflight_at") or 0) > INFLIGHT_STALE_SECONDS:
+                # taken by a flush whose process ended before it said how the push went
+                state["dirty"] = sorted(set(state.get("dirty") or ()) | set(state["inflight"]))
+                state["inflight"] = []
             due = state.get("flush_due")
             retry_at = float(state.get("retry_at") or 0)
             dirty = list(state.get("dirty") or ())
@@ -181,35 +250,52 @@ def take_due(plugins: Sequence, now: float | None = None) -> dict[str, list[int]
                     state["flush_due"] = now + wait
                     later = wait if later is None else min(later, wait)
                     continue
-            state.update(dirty=[], first_mark=None, burst=False, flush_due=None)
+            state.update(dirty=[], first_mark=None, burst=False, flush_due=None, inflight_at=now,
+                         inflight=sorted(set(state.get("inflight") or ()) | set(dirty)))
             taken[slug] = dirty
         if later is not None:
-            queue_flush(later)
+            queue_flush(later, backup=False)  # the backup queued with the first mark still waits
     return taken
 
 
 def flush(plugins: Sequence | None = None) -> dict[str, object]:
     """Run by the worker: push the dirty parts of every due target. Returns {slug: report}."""
-    from . import sync
-
     plugins = enabled_plugins() if plugins is None else list(plugins)
     by_slug = {p.slug: p for p in plugins}
     taken = take_due(plugins)
-    reports: dict[str, object] = {}
-    for slug, parts in taken.items():
-        plugin = by_slug[slug]
-        try:
-            outcome = sync.push(plugin, parts, lock_wait=LOCK_WAIT_SECONDS)
-        except Exception as exc:  # unexpected: keep the parts, back off, show the error
-            log.exception("commerce sync: the flush of %s failed", slug)
-            retry_later(plugin, parts, f"unexpected error: {redact(exc)}")
-            continue
-        if outcome.retry_error is not None:
-            retry_later(plugin, parts, outcome.retry_error)
-        else:
-            _clear_retry(plugin)
-        reports[slug] = outcome.report
-    return reports
+    if PARALLEL_PUSHES and len(taken) > 1:
+        # The targets are pushed side by side: a change reaches the last shop after the
+        # slowest push, not after the sum of the four.
+        with ThreadPoolExecutor(len(taken), thread_name_prefix="commerce-sync") as pool:
+            futures = {slug: pool.submit(_in_thread, _flush_one, by_slug[slug], parts)
+                       for slug, parts in taken.items()}
+            return {slug: future.result() for slug, future in futures.items()}
+    return {slug: _flush_one(by_slug[slug], parts) for slug, parts in taken.items()}
+
+
+def _in_thread(function, *args):
+    from django.db import connection
+
+    try:
+        return function(*args)
+    finally:
+        connection.close()  # each thread has its own connection; do not leave it open
+
+
+def _flush_one(plugin, parts: list[int]):
+    from . import sync
+
+    try:
+        outcome = sync.push(plugin, parts, lock_wait=LOCK_WAIT_SECONDS)
+    except Exception as exc:  # unexpected: keep the parts, back off, show the error
+        log.exception("commerce sync: the flush of %s failed", plugin.slug)
+        retry_later(plugin, parts, f"unexpected error: {redact(exc)}")
+        return None
+    if outcome.retry_error is not None:
+        retry_later(plugin, parts, outcome.retry_error)
+    else:
+        _pushed(plugin, parts)
+    return outcome.report
 
 
 def retry_later(plugin, part_ids: Iterable[int], error: str) -> float:
@@ -223,6 +309,7 @@ def retry_later(plugin, part_ids: Iterable[int], error: str) -> float:
         previous = float(state.get("retry_delay") or 0)
         delay = min(max(RETRY_FIRST_SECONDS, previous * 2), RETRY_MAX_SECONDS)
         state.update(dirty=sorted(set(state.get("dirty") or ()) | parts), retry_delay=delay,
+                     inflight=sorted(set(state.get("inflight") or ()) - parts),
                      retry_at=now + delay, flush_due=now + delay, burst=False, last_error=error,
                      failures=int(state.get("failures") or 0) + 1)
         queue_flush(delay)
@@ -230,8 +317,12 @@ def retry_later(plugin, part_ids: Iterable[int], error: str) -> float:
     return delay
 
 
-def _clear_retry(plugin) -> None:
+def _pushed(plugin, part_ids: Iterable[int]) -> None:
+    """The push went through: the parts are no longer in flight, the backoff starts over."""
+    parts = set(part_ids)
     with locked_states([plugin]) as states:
         state = states.get(plugin.slug)
-        if state is not None and (state.get("retry_at") or state.get("failures")):
-            state.update(retry_at=None, retry_delay=None, failures=0)
+        if state is not None:
+            state.update(inflight=sorted(set(state.get("inflight") or ()) - parts))
+            if state.get("retry_at") or state.get("failures"):
+                state.update(retry_at=None, retry_delay=None, failures=0)

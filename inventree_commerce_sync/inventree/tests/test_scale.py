@@ -49,10 +49,8 @@ class ScaleTests(InvenTreeAPITestCase):
                  tree_id=base + n, lft=1, rght=2, level=0)
             for n in range(PARTS)], batch_size=2000)
         cls.part_ids = dict(Part.objects.filter(IPN__startswith="SC-").values_list("IPN", "pk"))
-        item_base = (StockItem.objects.order_by("-tree_id").values_list("tree_id", flat=True).first() or 0) + 1
-        StockItem.objects.bulk_create([
-            StockItem(part_id=pk, quantity=Decimal(n % 50 + 1), tree_id=item_base + n, lft=1, rght=2, level=0)
-            for n, pk in enumerate(cls.part_ids.values())], batch_size=2000)
+        StockItem.objects.bulk_create([StockItem(part_id=pk, quantity=Decimal(n % 50 + 1))
+                                       for n, pk in enumerate(cls.part_ids.values())], batch_size=2000)
 
     def setUp(self):
         super().setUp()
