@@ -23,6 +23,7 @@ parts and is retried on its own after ``RETRY_FIRST_SECONDS``, doubling up to
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -117,7 +118,7 @@ def queue_flush(delay: float = 0.0, *, backup: bool = True) -> None:
     if LOCAL_PUSHES:
         from django.db import transaction
 
-        transaction.on_commit(lambda: _local.wake(delay))  # after the marks are visible
+        transaction.on_commit(functools.partial(_local.wake, delay))  # once the marks are visible
         if not backup:
             return
         delay += BACKUP_SECONDS
