@@ -60,6 +60,7 @@ def configure(name: str, url: str | None = None, **settings) -> None:
 # worker would, with the quiet period already over (time is not what these tests are about,
 # except in test_flush.py, which sets QUIET_SECONDS itself). Each entry: its delay.
 queued_flushes: list[float] = []
+real_queue_flush = flush.queue_flush
 flush.queue_flush = lambda delay=0.0, **_: queued_flushes.append(delay)
 flush.QUIET_SECONDS = 0.0
 flush.PARALLEL_PUSHES = False  # threads have their own connections, which do not see a test's data

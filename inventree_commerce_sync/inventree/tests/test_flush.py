@@ -22,7 +22,8 @@ from inventree_commerce_sync.inventree import flush, sync
 from inventree_commerce_sync.inventree.base import CommerceSyncPlugin
 from inventree_commerce_sync.inventree.locks import target_lock
 
-from .helpers import SLUGS, SandboxedPlugins, activate_plugins, configure, plugin, queued_flushes, run_flushes
+from .helpers import (SLUGS, SandboxedPlugins, activate_plugins, configure, plugin, queued_flushes, real_queue_flush,
+                      run_flushes)
 
 
 def _counting_process_event():
@@ -122,6 +123,22 @@ class FlushTests(SandboxedPlugins, InvenTreeTestCase):
             flush.flush()
             self.assertEqual(sync.read_state(magento).get("dirty"), [])
         self.assert_parts_in_sync([self.a])
+
+    def test_the_local_flush_runs_when_due_and_the_worker_backup_later(self):
+        ran = []
+        with mock.patch.object(flush, "LOCAL_PUSHES", True), \
+                mock.patch.object(flush, "flush", lambda plugins=None: ran.append(time.time())), \
+                mock.patch.object(flush, "_queue_later") as worker_task:
+            asked = time.time()
+            with self.captureOnCommitCallbacks(execute=True):
+                real_queue_flush(0.2)
+            deadline = time.time() + 10
+            while not ran and time.time() < deadline:
+                time.sleep(0.05)
+        self.assertTrue(ran, "the local flush did not run")
+        self.assertLess(ran[0] - asked, 2.0)  # at the due time, not the backup's
+        self.assertGreaterEqual(ran[0] - asked, 0.2)
+        worker_task.assert_called_once_with(0.2 + flush.BACKUP_SECONDS)
 
     # -- allocations --
 
