@@ -261,7 +261,7 @@ class Run:
     def products(self) -> list[dict]:
         return [{"sku": sku, "name": sku, "quantity": SEEDED_QUANTITY} for sku in self.skus.values()]
 
-    def configure_plugins(self, sandboxes: Sandboxes) -> None:
+    def configure_plugins(self, sandboxes: Sandboxes, **overrides) -> None:
         for target in TARGETS:
             slug = SLUGS[target]
             if not self.it.plugin_active(slug):
@@ -270,6 +270,7 @@ class Run:
                         sandboxes.running[target].settings().items()}
             settings.update(ENABLED=True, DRY_RUN=False, QUANTITY="in_stock", INCLUDE_VARIANTS=True,
                             SAFETY_BUFFER="0", SKU_SOURCE="ipn", RECONCILE_MINUTES=0, VERIFY_MINUTES=0)
+            settings.update(overrides)
             for key, value in settings.items():
                 self.it.set_plugin_setting(slug, key, value)
         deadline = time.monotonic() + 30
@@ -504,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--skip-outage", action="store_true", help="leave out the 1-minute outage (and its ~5 min wait)")
+    parser.add_argument("--speed", action="store_true",
+                        help="issue 11's measurements instead (bench/live_speed.py): latency, bursts, tasks, outage")
+    parser.add_argument("--db", help="with --speed: the InvenTree database name, to count worker tasks with psql")
     args = parser.parse_args(argv)
 
     inventree = InvenTree(args.url, args.user, args.password)
@@ -514,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     run = Run(inventree)
     print(f"InvenTree {info.get('version')} (API {info.get('apiVersion')}) at {args.url}; run tag {run.tag}", flush=True)
     run.create_parts()
+    if args.speed:
+        return speed_main(run, args.db)
     sandboxes = Sandboxes(run.products())
     try:
         run.configure_plugins(sandboxes)
@@ -541,6 +547,41 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(run, "secret_rows"):
         print("\nSecrets:")
         print(table(run.secret_rows, list(run.secret_rows[0])))
+    if run.failures:
+        print("\nFAILED:")
+        for failure in run.failures:
+            print(f"  - {failure}")
+        return 1
+    print("\nall checks passed")
+    return 0
+
+
+def speed_main(run: Run, db: str | None) -> int:
+    from .live_speed import Speed
+
+    speed = Speed(run, db)
+    speed.create_all_parts()
+    sandboxes = Sandboxes(run.products())
+    try:
+        # The defaults a shop runs with: the available quantity, reconciliation every 60 minutes.
+        run.configure_plugins(sandboxes, QUANTITY="available", RECONCILE_MINUTES=60, VERIFY_MINUTES=1440)
+        print("plugins active and configured", flush=True)
+        speed.all(sandboxes)
+    except Failure as exc:
+        run.failures.append(str(exc))
+    finally:
+        sandboxes.stop()
+    if hasattr(speed, "single_row"):
+        print("\nA single stock adjustment: seconds from the API call's return until every shop has it:")
+        print(table([speed.single_row], list(speed.single_row)))
+    if speed.rows:
+        print("\nSeconds after the last change until every shop is exact:")
+        columns = list(dict.fromkeys(k for row in speed.rows for k in row))
+        print(table([{c: row.get(c, "") for c in columns} for row in speed.rows], columns))
+    if getattr(speed, "task_rows", None) and any(len(r) > 1 for r in speed.task_rows):
+        print("\nWorker tasks (django-q task table):")
+        columns = list(dict.fromkeys(k for row in speed.task_rows for k in row))
+        print(table([{c: row.get(c, "") for c in columns} for row in speed.task_rows], columns))
     if run.failures:
         print("\nFAILED:")
         for failure in run.failures:

@@ -18,7 +18,7 @@ from ..core.redact import get_logger
 from ..core.settings import parse_bool
 from ..core.target import BaseTarget
 from . import config as C
-from . import events, order_settings, sync
+from . import events, flush, order_settings, schedule, sync
 
 log = get_logger(__name__)
 
@@ -66,17 +66,16 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
     MIN_VERSION = "1.0.0"
     LICENSE = "MIT"
 
+    # The real intervals come from the settings (get_scheduled_tasks); this is the default.
     SCHEDULED_TASKS = {
-        # Runs every 5 minutes and decides itself whether the configured intervals are due,
-        # so that changing an interval needs no re-registration.
-        "reconcile": {"func": "run_reconciliation", "schedule": "I", "minutes": 5},
-        "orders": {"func": "run_order_import", "schedule": "I", "minutes": 1},
+        "reconcile": {"func": "run_reconciliation", "schedule": "I", "minutes": 60},
     }
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.TARGET:
             cls.SETTINGS = _settings_for(_target_class(cls.TARGET))
+            schedule.follow_settings(cls.SETTINGS)
 
     # -- settings -------------------------------------------------------------------------
 
@@ -142,22 +141,37 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
     # -- events ---------------------------------------------------------------------------
 
     def wants_process_event(self, event: str) -> bool:
-        return events.wants(event)
+        """Only the bulk stock events, and only for one plugin: the first active commerce
+        sync plugin handles them for all four (InvenTree queues one task per plugin that
+        says yes). No database access."""
+        if not events.wants(event):
+            return False
+        leader = flush.active_plugins()[:1]
+        return bool(leader) and leader[0].slug == self.slug
 
     def process_event(self, event: str, *args, **kwargs) -> None:
-        """Mark the parts the event touched dirty; the queued flush pushes them."""
-        if not self.sync_enabled():
-            return
+        """Mark the parts the event touched dirty for every enabled commerce sync plugin."""
         from .parts import DbPartLookup
 
+        plugins = flush.enabled_plugins()
+        if not plugins:
+            return
         parts = events.affected_parts(event, args, kwargs, DbPartLookup())
         if parts:
-            sync.mark_dirty(self, parts)
+            flush.mark_dirty(plugins, parts)
 
     # -- schedule -------------------------------------------------------------------------
 
+    def get_scheduled_tasks(self):
+        """One schedule per configured interval, at exactly that interval (none when sync is
+        off): the worker runs nothing that is not due."""
+        return schedule.tasks_for(self)
+
     def run_reconciliation(self, *args, **kwargs) -> None:
-        sync.reconcile(self)
+        sync.reconcile(self, verify=False)
+
+    def run_verification(self, *args, **kwargs) -> None:
+        sync.reconcile(self, verify=True)
 
     def run_order_import(self, *args, **kwargs) -> None:
         from . import order_runs

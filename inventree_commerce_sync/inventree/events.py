@@ -5,9 +5,9 @@ tested without InvenTree. ``wants`` answers from the event name alone (no query)
 InvenTree calls it for every event of every plugin.
 
 Generic model events (``stock_stockitem.created/.saved/.deleted``) carry only ``id`` and
-``model``. By the time ``.deleted`` is processed the row is gone, so the plugin captures the
-part of a deleted item before deletion (a pre_delete receiver, see ``signals.py``) and the
-``.deleted`` event itself maps to nothing more. The bulk paths (receiving a purchase order,
+``model``; by the time ``.deleted`` is processed the row is gone, so it maps to nothing.
+``affected_parts`` still maps every stock event, but the plugins take only the bulk ones
+(``wants``); the others are caught by save signals. The bulk paths (receiving a purchase order,
 completing a build, shipping a sales order) write with bulk updates and send no per-item
 save event: their order/build/shipment events are mapped to the parts they move.
 """
@@ -46,9 +46,18 @@ WANTED_EVENTS = frozenset({
 })
 
 
+# The events whose stock changes send no save signal (bulk writes): the only ones the
+# plugins take. Every other stock change saves or deletes a StockItem, which ``signals.py``
+# catches in the process that made it -- so the named events that always come with such a
+# save (quantityupdated, counted, moved, ...) and the generic stock_stockitem.* events are
+# not taken at all, saving the worker one task per change per plugin.
+BULK_EVENTS = frozenset({ITEMS_CREATED, PURCHASE_ORDER_RECEIVED, BUILD_COMPLETED, BUILD_OUTPUT_COMPLETED,
+                         SHIPMENT_COMPLETED})
+
+
 def wants(event: object) -> bool:
-    """True for the events that can change a part's stock. No database access."""
-    return str(event).strip() in WANTED_EVENTS
+    """True for the events the plugins take (``BULK_EVENTS``). No database access."""
+    return str(event).strip() in BULK_EVENTS
 
 
 class PartLookup(Protocol):

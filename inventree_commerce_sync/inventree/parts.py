@@ -88,9 +88,16 @@ def parameter_values(part_ids: Sequence[int] | None, name: str) -> dict[int, str
         return {pk: data for pk, data in rows.values_list("part_id", "data")}
 
 
+ROW_FIELDS = ("pk", "IPN", "name", "metadata")
+
+
 def part_skus(target: str, settings: SyncSettings, queryset) -> dict[int, tuple[str | None, str | None]]:
     """{part id: (sku, None) or (None, why unlinked)} for the parts of ``queryset``."""
-    rows = list(queryset.values("pk", "IPN", "name", "metadata"))
+    return skus_of_rows(target, settings, list(queryset.values(*ROW_FIELDS)))
+
+
+def skus_of_rows(target: str, settings: SyncSettings, rows: list[dict]) -> dict[int, tuple[str | None, str | None]]:
+    """part_skus for rows already read (``ROW_FIELDS`` of each part)."""
     parameters: dict[int, str] = {}
     if settings.sku_source == SKU_PARAMETER:
         parameters = parameter_values([r["pk"] for r in rows], settings.sku_parameter)

@@ -1,17 +1,24 @@
-"""Capture the part of a stock item before the item is deleted.
+"""Stock changes caught where they happen: Django signals, in the process that saves.
 
-The ``stock_stockitem.deleted`` event arrives after the row is gone, with only its id. A
-pre_delete receiver (connected when the plugins module is imported) notes the part, and when
-the transaction commits, marks it dirty for every active commerce sync plugin with sync
-enabled. Parts are gathered per transaction, so deleting many items costs one update.
+Every stock item save or deletion, and every sales order or build allocation created,
+changed or deleted (they change what is available), marks its part dirty for every enabled
+commerce sync plugin when the transaction commits -- in the web process that handled the
+request, without a worker task per change (InvenTree's generic ``*.saved`` events would
+cost one task per change per plugin). Parts are gathered per transaction, so a stock count
+of a thousand items costs one mark. The bulk paths that write without save signals
+(receiving a purchase order, completing a build, shipping) are caught by their events
+instead (``events.py``). Allocating a build's or a sales order's stock in bulk (its
+allocate / auto-allocate methods write with bulk_create) sends neither a signal nor an
+event: those methods are wrapped to mark the parts of the order when they return.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 
 from django.db import transaction
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, post_save
 
 from ..core.redact import get_logger
 
@@ -20,47 +27,96 @@ log = get_logger(__name__)
 _pending = threading.local()
 
 
-def _plugins():
-    from plugin.registry import registry
-
-    from .base import CommerceSyncPlugin
-
-    found = []
-    for plugin in list(registry.plugins.values()):
-        if isinstance(plugin, CommerceSyncPlugin) and plugin.is_active():
-            found.append(plugin)
-    return found
-
-
-def _flush_pending() -> None:
-    from . import sync
-
-    parts = getattr(_pending, "parts", set())
-    _pending.parts = set()
-    if not parts:
+def _add(parts: set[int] | None = None, items: set[int] | None = None) -> None:
+    if not parts and not items:
         return
-    for plugin in _plugins():
-        try:
-            if plugin.sync_enabled():
-                sync.mark_dirty(plugin, parts)
-        except Exception:  # never let a sync problem break a deletion
-            log.exception("commerce sync: could not queue deleted stock of parts %s", sorted(parts))
+    if getattr(_pending, "parts", None) is None:
+        _pending.parts, _pending.items = set(), set()
+    _pending.parts |= parts or set()
+    _pending.items |= items or set()
+    # One callback per change, but the first to run takes the whole set; after a rollback
+    # the set is simply pushed with the next commit (an extra, harmless check).
+    transaction.on_commit(_mark_pending)
 
 
-def before_stock_item_delete(sender, instance, **kwargs) -> None:
+def _mark_pending() -> None:
+    from . import flush
+    from .parts import DbPartLookup
+
+    parts = getattr(_pending, "parts", None) or set()
+    items = getattr(_pending, "items", None) or set()
+    _pending.parts, _pending.items = set(), set()
+    if not parts and not items:
+        return
+    try:
+        if items:
+            parts |= DbPartLookup().stock_item_parts(sorted(items))
+        plugins = flush.enabled_plugins()
+        if plugins:
+            flush.mark_dirty(plugins, parts)
+    except Exception:  # never let a sync problem break a stock operation
+        log.exception("commerce sync: could not mark parts %s dirty", sorted(parts)[:20])
+
+
+def stock_item_changed(sender, instance, **kwargs) -> None:
     part_id = getattr(instance, "part_id", None)
-    if part_id is None:
+    if part_id is not None:
+        _add(parts={part_id})
+
+
+def allocation_changed(sender, instance, **kwargs) -> None:
+    """A SalesOrderAllocation (``item``) or BuildItem (``stock_item``) changed."""
+    item_id = getattr(instance, "item_id", None) or getattr(instance, "stock_item_id", None)
+    if item_id is not None:
+        _add(items={item_id})
+
+
+def _build_parts(build) -> set[int]:
+    from .parts import DbPartLookup
+
+    return DbPartLookup().build_parts(build.pk)
+
+
+def _sales_order_parts(order) -> set[int]:
+    from order.models import SalesOrderAllocation, SalesOrderLineItem
+
+    parts = set(SalesOrderLineItem.objects.filter(order=order, part__isnull=False).values_list("part_id", flat=True))
+    parts |= set(SalesOrderAllocation.objects.filter(line__order=order).values_list("item__part_id", flat=True))
+    return {p for p in parts if p is not None}
+
+
+def _mark_after(cls, name: str, parts_of) -> None:
+    """Wrap ``cls.name`` so that, when it returns, the parts ``parts_of(self)`` are marked."""
+    original = getattr(cls, name, None)
+    if original is None or getattr(original, "commerce_sync_wrapped", False):
         return
-    parts = getattr(_pending, "parts", None)
-    if parts is None:
-        parts = _pending.parts = set()
-    parts.add(part_id)
-    # One callback per deletion, but the first to run takes the whole set; after a
-    # rollback the set is simply pushed with the next commit (an extra, harmless check).
-    transaction.on_commit(_flush_pending)
+
+    @functools.wraps(original)
+    def wrapper(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        try:
+            _add(parts=parts_of(self))
+        except Exception:  # never let a sync problem break an allocation
+            log.exception("commerce sync: could not find the parts of %s %s", cls.__name__, self.pk)
+        return result
+
+    wrapper.commerce_sync_wrapped = True
+    setattr(cls, name, wrapper)
 
 
 def connect() -> None:
+    from build.models import Build, BuildItem
+    from order.models import SalesOrder, SalesOrderAllocation
     from stock.models import StockItem
 
-    pre_delete.connect(before_stock_item_delete, sender=StockItem, dispatch_uid="commerce_sync_stockitem_pre_delete")
+    for name in ("allocate_stock", "auto_allocate_stock"):
+        _mark_after(Build, name, _build_parts)
+    for name in ("auto_allocate_stock", "allocate_serial_numbers"):
+        _mark_after(SalesOrder, name, _sales_order_parts)
+
+    for signal in (post_save, post_delete):
+        name = "save" if signal is post_save else "delete"
+        signal.connect(stock_item_changed, sender=StockItem, dispatch_uid=f"commerce_sync_stockitem_{name}")
+        for model in (SalesOrderAllocation, BuildItem):
+            signal.connect(allocation_changed, sender=model,
+                           dispatch_uid=f"commerce_sync_{model.__name__.lower()}_{name}")

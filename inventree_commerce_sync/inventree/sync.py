@@ -1,14 +1,9 @@
-"""What the plugins do, on InvenTree's side: dirty parts, the flush, reconciliation, status.
+"""What the plugins do, on InvenTree's side: pushes, reconciliation, status.
 
-Coalescing: an event only marks its parts dirty (a set in the plugin's PluginConfig
-metadata, under a row lock, with the times of the first and last mark) and, if no flush is
-queued yet, offloads one to InvenTree's background worker. The flush waits, without holding
-the worker, until the marks have been quiet for ``QUIET_SECONDS`` (at most
-``MAX_WAIT_SECONDS`` after the first): while the burst goes on it sleeps a moment and
-offloads itself again, so that events queued behind it are processed first. Then it takes
-the whole dirty set and syncs it in the target's largest batches. A burst of events on the
-same parts therefore costs one push per part per target. One flush pushes at a time per
-plugin (a cache lock), so an older level can never overtake a newer one.
+Stock changes mark parts dirty and one flush task pushes them to every target (see
+``flush.py``). Every push to a target -- a flush, a reconciliation, a target check, "sync
+now" -- holds that target's push lock (``locks.py``), so that pushes never overlap and an
+older level can never overtake a newer one.
 
 Pushes go through core's SyncEngine with the part-metadata ledger: a part whose quantity
 equals what the target last confirmed costs nothing.
@@ -19,163 +14,90 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from ..core import ledger as L
-from ..core.coalesce import flush_wait
 from ..core.engine import Report, SyncEngine
-from ..core.errors import AuthenticationError, ConfigError, SyncError
+from ..core.errors import AuthenticationError, ConfigError, SyncError, TargetUnavailable
 from ..core.ledger import LedgerEntry
 from ..core.levels import QuantityPolicy, StockLevel
 from ..core.redact import get_logger, redact
 from . import parts as P
 from .config import find_duplicates
 from .ledger import PartLedger, stored_entry, write_entries
+from .locks import target_lock
+from .state import STATE_KEY, read_state, update_state  # noqa: F401  (the views read the state here)
 from .stock import totals
 
 log = get_logger(__name__)
 
-STATE_KEY = "commerce_sync"
-QUIET_SECONDS = 2.0  # a burst is over when no event came for this long
-MAX_WAIT_SECONDS = 60.0  # ... or when its first event waited this long
-REQUEUE_PAUSE = 0.5  # how long a flush that has to wait sleeps before offloading itself again
-FLUSH_STALE_SECONDS = 300  # a queued flush that has not run by then is taken as lost
-LOCK_SECONDS = 900  # longest a flush may hold the per-plugin lock
-FLUSH_TASK = "inventree_commerce_sync.inventree.tasks.flush"
-
-
-# -- plugin state (PluginConfig.metadata) ---------------------------------------------------
-
-def _config_row(plugin, lock: bool):
-    from plugin.models import PluginConfig
-
-    config = plugin.config_row()
-    if config is None:
-        return None
-    rows = PluginConfig.objects.filter(pk=config.pk)
-    return (rows.select_for_update() if lock else rows).first()
-
-
-def read_state(plugin) -> dict[str, Any]:
-    row = _config_row(plugin, lock=False)
-    return dict(((row.metadata or {}) if row else {}).get(STATE_KEY) or {})
-
-
-@contextmanager
-def _locked_state(plugin) -> Iterator[dict[str, Any] | None]:
-    """The plugin's state, row-locked for the block and saved after it (None: no config row)."""
-    from plugin.models import PluginConfig
-
-    with transaction.atomic():
-        row = _config_row(plugin, lock=True)
-        if row is None:
-            yield None
-            return
-        metadata = dict(row.metadata or {})
-        state = dict(metadata.get(STATE_KEY) or {})
-        yield state
-        metadata[STATE_KEY] = state
-        PluginConfig.objects.filter(pk=row.pk).update(metadata=metadata)
-
-
-def update_state(plugin, **changes: Any) -> None:
-    with _locked_state(plugin) as state:
-        if state is not None:
-            state.update(changes)
-
-
-def mark_dirty(plugin, part_ids: Iterable[int]) -> None:
-    """Add parts to the plugin's dirty set and make sure a flush is queued."""
-    new = {int(p) for p in part_ids}
-    if not new:
-        return
-    now = time.time()
-    with _locked_state(plugin) as state:
-        if state is None:
-            return
-        state["dirty"] = sorted(set(state.get("dirty") or ()) | new)
-        state["first_mark"] = state.get("first_mark") or now
-        state["last_mark"] = now
-        queued_at = state.get("flush_queued_at")
-        if not queued_at or now - float(queued_at) > FLUSH_STALE_SECONDS:
-            state["flush_queued_at"] = now
-            # inside the transaction: a rollback takes the queued flush with it
-            queue_flush(plugin.slug)
-
-
-def queue_flush(slug: str) -> None:
-    """Offload a flush to the background worker (never run inline: it may wait)."""
-    from InvenTree.tasks import offload_task
-
-    # No duplicate check: with the database broker, a running flush is still in the queue
-    # table until it returns, so the check would take a flush re-queueing itself for an
-    # already queued one and drop it. Our own state (flush_queued_at) already prevents
-    # more than one queued flush per plugin.
-    offload_task(FLUSH_TASK, slug, force_async=True, check_duplicates=False, group="commerce_sync")
-
-
-def take_ready(plugin) -> tuple[list[int] | None, float]:
-    """The dirty parts if the burst is over (and the set emptied), else (None, seconds to wait)."""
-    now = time.time()
-    with _locked_state(plugin) as state:
-        if state is None:
-            return [], 0.0
-        dirty = list(state.get("dirty") or ())
-        wait = 0.0
-        if dirty:
-            first = float(state.get("first_mark") or now)
-            last = float(state.get("last_mark") or now)
-            wait = flush_wait(first, last, now, quiet=QUIET_SECONDS, max_wait=MAX_WAIT_SECONDS)
-        if wait > 0:
-            state["flush_queued_at"] = now  # this flush goes on waiting
-        else:
-            state.update(dirty=[], first_mark=None, flush_queued_at=None)
-    return (None, wait) if wait > 0 else (dirty, 0.0)
-
-
-def flush(plugin) -> Report | None:
-    """Run by the worker: sync every dirty part once the burst is over."""
-    from django.core.cache import cache
-
-    lock = f"commerce_sync:{plugin.slug}:flushing"
-    if not cache.add(lock, time.time(), timeout=LOCK_SECONDS):  # another flush is pushing
-        _wait_and_requeue(plugin.slug, REQUEUE_PAUSE)
-        return None
-    try:
-        dirty, wait = take_ready(plugin)
-    except Exception:
-        cache.delete(lock)
-        raise
-    if dirty is None:
-        cache.delete(lock)
-        _wait_and_requeue(plugin.slug, wait)
-        return None
-    try:
-        return sync_parts(plugin, dirty) if dirty else None
-    except Exception:
-        mark_dirty(plugin, dirty)  # keep them for the retry (or the next flush)
-        raise
-    finally:
-        cache.delete(lock)
-
-
-def _wait_and_requeue(slug: str, wait: float) -> None:
-    time.sleep(min(max(wait, 0.0), REQUEUE_PAUSE))
-    queue_flush(slug)
+LOCK_WAIT_SECONDS = 120.0  # how long a reconciliation or "sync now" waits for another push
+SCHEDULE_SLACK_SECONDS = 90.0  # the schedule may fire this much early (django-q checks every ~30 s)
 
 
 # -- syncing --------------------------------------------------------------------------------
+
+@dataclass
+class Pushed:
+    """What a push did: the engine's report (None: nothing pushed, see the state's
+    last_error), and, when the target was unreachable, down or refusing for a while, the
+    error to retry after (the parts may not all be on the target)."""
+
+    report: Report | None = None
+    retry_error: str | None = None
+
+
+class _Watched:
+    """The target client, noting whether a call failed because the target was unavailable
+    (the engine reports those SKUs failed and stops; the flush must retry them later)."""
+
+    def __init__(self, target):
+        self._target = target
+        self.unavailable: str | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
+
+    def _call(self, method: str, *args):
+        try:
+            return getattr(self._target, method)(*args)
+        except TargetUnavailable as exc:
+            self.unavailable = redact(exc)
+            raise
+
+    def resolve(self, skus):
+        return self._call("resolve", skus)
+
+    def read(self, remotes):
+        return self._call("read", remotes)
+
+    def write(self, changes):
+        return self._call("write", changes)
+
 
 def sync_parts(plugin, part_ids: Iterable[int] | None = None, *, force: bool = False,
                verify: bool = False) -> Report | None:
     """Push the given parts (None: every linked part). Returns the engine's report, or None
     when sync is disabled or the plugin is not configured (the reason is kept in the state)."""
+    return push(plugin, part_ids, force=force, verify=verify, lock_wait=LOCK_WAIT_SECONDS).report
+
+
+def push(plugin, part_ids: Iterable[int] | None = None, *, force: bool = False, verify: bool = False,
+         lock_wait: float = LOCK_WAIT_SECONDS) -> Pushed:
+    """sync_parts, under the target's push lock, telling whether to retry."""
+    with target_lock(plugin, wait=lock_wait) as locked:
+        if not locked:
+            message = f"{plugin.TARGET}: another push to this target ran for more than {lock_wait:.0f} s"
+            log.warning("%s", message)
+            return Pushed(retry_error=message)
+        return _push(plugin, part_ids, force=force, verify=verify)
+
+
+def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) -> Pushed:
     from part.models import Part
 
     try:
@@ -183,42 +105,47 @@ def sync_parts(plugin, part_ids: Iterable[int] | None = None, *, force: bool = F
     except ConfigError as exc:
         update_state(plugin, last_error=redact(exc))
         log.warning("%s: %s", plugin.TARGET, redact(exc))
-        return None
+        return Pushed()
     if not settings.enabled:
-        return None
+        return Pushed()
     target_name = plugin.TARGET
 
     if part_ids is None:
-        skus = P.all_linked(target_name, settings)
+        rows = list(Part.objects.values(*P.ROW_FIELDS))
+        skus = P.skus_of_rows(target_name, settings, rows)
         linked = {pk: sku for pk, (sku, _) in skus.items() if sku}
         claims = linked
     else:
         ids = set(part_ids)
         if settings.include_variants:
             ids = P.with_templates(ids)
-        skus = P.part_skus(target_name, settings, Part.objects.filter(pk__in=sorted(ids)))
+        rows = list(Part.objects.filter(pk__in=sorted(ids)).values(*P.ROW_FIELDS))
+        skus = P.skus_of_rows(target_name, settings, rows)
         linked = {pk: sku for pk, (sku, _) in skus.items() if sku}
         # A part outside this batch may claim the same SKU.
         claims = {**P.claimants(target_name, settings, set(linked.values()), set(linked)), **linked}
+    metadata = {row["pk"]: row["metadata"] for row in rows}
+    del rows
     duplicates = find_duplicates(claims)
     if duplicates:
         _record_duplicates(target_name, duplicates)
         linked = {pk: sku for pk, sku in linked.items() if sku not in duplicates}
     if not linked:
-        return None
+        return Pushed()
 
     try:
-        target = plugin.build_target()
+        target = _Watched(plugin.build_target())
     except (ConfigError, SyncError) as exc:
         update_state(plugin, last_error=redact(exc))
         log.warning("%s: %s", target_name, redact(exc))
-        return None
+        return Pushed()
 
     quantities = totals(linked, quantity=settings.quantity, location_id=settings.location_id,
                         include_variants=settings.include_variants)
     levels = [StockLevel(sku, quantities.get(pk, Decimal(0)), f"part {pk}") for pk, sku in sorted(linked.items())]
-    engine = SyncEngine(target, PartLedger({sku: pk for pk, sku in linked.items()}),
-                        policy=QuantityPolicy(buffer=settings.buffer), dry_run=settings.dry_run)
+    ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
+    engine = SyncEngine(target, ledger, policy=QuantityPolicy(buffer=settings.buffer), dry_run=settings.dry_run,
+                        keep_results=len(levels) <= 1000)
     try:
         report = engine.sync(levels, force=force, verify=verify)
     except AuthenticationError as exc:
@@ -226,9 +153,12 @@ def sync_parts(plugin, part_ids: Iterable[int] | None = None, *, force: bool = F
         _record_failure(target_name, linked, message)
         update_state(plugin, last_error=message)
         log.warning("%s", message)
-        return None
+        return Pushed()
+    if target.unavailable is not None:
+        update_state(plugin, last_error=target.unavailable, last_summary=report.summary())
+        return Pushed(report, retry_error=target.unavailable)
     update_state(plugin, last_error=None, last_sync=time.time(), last_summary=report.summary())
-    return report
+    return Pushed(report)
 
 
 def _record_duplicates(target: str, duplicates: dict[str, list[int]]) -> None:
@@ -261,9 +191,10 @@ def _record_failure(target: str, linked: dict[int, str], message: str) -> None:
     write_entries(target, entries)
 
 
-def reconcile(plugin, *, now: float | None = None) -> Report | None:
-    """Run by the schedule: a ledger comparison every RECONCILE_MINUTES, a comparison with
-    the target itself every VERIFY_MINUTES."""
+def reconcile(plugin, *, now: float | None = None, verify: bool | None = None) -> Report | None:
+    """Run by the schedules: a ledger comparison every RECONCILE_MINUTES, a comparison with
+    the target itself (a target check) every VERIFY_MINUTES. ``verify`` None: whichever is
+    due (a schedule fires up to SCHEDULE_SLACK_SECONDS early)."""
     try:
         settings = plugin.sync_settings()
     except ConfigError:
@@ -272,10 +203,13 @@ def reconcile(plugin, *, now: float | None = None) -> Report | None:
         return None
     now = time.time() if now is None else now
     state = read_state(plugin)
-    verify_due = settings.verify_minutes > 0 and now - float(state.get("last_verify") or 0) >= settings.verify_minutes * 60
-    reconcile_due = (settings.reconcile_minutes > 0
-                     and now - float(state.get("last_reconcile") or 0) >= settings.reconcile_minutes * 60)
-    if not (verify_due or reconcile_due):
+
+    def due(minutes: int, last_key: str) -> bool:
+        return minutes > 0 and now - float(state.get(last_key) or 0) >= minutes * 60 - SCHEDULE_SLACK_SECONDS
+
+    verify_due = due(settings.verify_minutes, "last_verify") if verify is not False else False
+    reconcile_due = verify_due or due(settings.reconcile_minutes, "last_reconcile")
+    if not reconcile_due:
         return None
     update_state(plugin, last_reconcile=now, **({"last_verify": now} if verify_due else {}))
     return sync_parts(plugin, None, verify=verify_due)
@@ -290,14 +224,14 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
     settings = plugin.sync_settings()
     target_cls = plugin.target_class()
     queryset = Part.objects.all() if part_ids is None else Part.objects.filter(pk__in=list(part_ids))
-    skus = P.part_skus(plugin.TARGET, settings, queryset)
+    info = {row["pk"]: row for row in queryset.values(*P.ROW_FIELDS)}
+    skus = P.skus_of_rows(plugin.TARGET, settings, list(info.values()))
     if part_ids is None:
         skus = {pk: v for pk, v in skus.items() if v[0]}
     linked_ids = [pk for pk, (sku, _) in skus.items() if sku]
     quantities = totals(linked_ids, quantity=settings.quantity, location_id=settings.location_id,
                         include_variants=settings.include_variants)
     policy = QuantityPolicy(buffer=settings.buffer)
-    info = {row["pk"]: row for row in queryset.filter(pk__in=list(skus)).values("pk", "name", "IPN", "metadata")}
     rows = []
     for pk in sorted(skus):
         sku, reason = skus[pk]

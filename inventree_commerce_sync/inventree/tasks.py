@@ -1,4 +1,4 @@
-"""Functions InvenTree's background worker runs by dotted path (django-q schedules)."""
+"""Functions InvenTree's background worker runs by dotted path (django-q tasks)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,17 @@ def _plugin(slug: str):
     return plugin
 
 
-def flush(slug: str) -> None:
-    """Push the parts marked dirty by events (queued by sync.mark_dirty)."""
-    from . import sync
+def flush(slug: str | None = None) -> None:
+    """Push the parts marked dirty (queued by flush.mark_dirty): every due target, or the
+    one plugin ``slug`` (flushes queued by an older version of the plugins)."""
+    from . import flush as F
 
+    if slug is None:
+        F.flush()
+        return
     plugin = _plugin(slug)
     if plugin is not None:
-        sync.flush(plugin)
+        F.flush([plugin])
 
 
 def sync_now(slug: str, part_ids: list[int] | None = None, force: bool = False) -> None:

@@ -9,7 +9,7 @@ from importlib import import_module
 from common.models import InvenTreeSetting
 from plugin.registry import registry
 
-from inventree_commerce_sync.inventree import sync, tasks
+from inventree_commerce_sync.inventree import flush, tasks
 from inventree_commerce_sync.sandbox import SANDBOXES, SandboxServer, sandbox_class
 
 SLUGS = {
@@ -57,19 +57,24 @@ def configure(name: str, url: str | None = None, **settings) -> None:
 
 
 # Flushes are offloaded to the worker; the tests run them themselves, in order, as the
-# worker would, with the quiet period already over (time is not what these tests are about).
-_queued_flushes: list[str] = []
-sync.queue_flush = _queued_flushes.append
-sync.QUIET_SECONDS = 0.0
+# worker would, with the quiet period already over (time is not what these tests are about,
+# except in test_flush.py, which sets QUIET_SECONDS itself). Each entry: its delay.
+queued_flushes: list[float] = []
+real_queue_flush = flush.queue_flush
+flush.queue_flush = lambda delay=0.0, **_: queued_flushes.append(delay)
+flush.QUIET_SECONDS = 0.0
+flush.PARALLEL_PUSHES = False  # threads have their own connections, which do not see a test's data
+flush.LOCAL_PUSHES = False
 
 
 def run_flushes() -> int:
     """Run every queued flush now; returns how many ran."""
     ran = 0
     for _ in range(20):  # a flush may queue another one; bounded
-        if not _queued_flushes:
+        if not queued_flushes:
             break
-        tasks.flush(_queued_flushes.pop(0))
+        queued_flushes.pop(0)
+        tasks.flush()
         ran += 1
     return ran
 

@@ -1,0 +1,113 @@
+"""Many linked parts: a reconciliation with nothing changed, the status answers, and a first
+full sync, timed and their SQL queries counted.
+
+ICS_SCALE_PARTS sets how many parts (default 2,000, so that the suite stays quick; the
+figures in bench/RESULTS.md are for 50,000). The limits are the issue's, for 50,000 parts:
+they hold at any size unless something grows with the number of parts.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from InvenTree.unit_test import InvenTreeAPITestCase
+from part.models import Part
+from stock.models import StockItem
+
+from inventree_commerce_sync.core import ledger as L
+from inventree_commerce_sync.core.ledger import LedgerEntry
+from inventree_commerce_sync.inventree import sync
+from inventree_commerce_sync.inventree.ledger import STATUS_KEY, entry_to_json
+from inventree_commerce_sync.sandbox import SandboxServer, sandbox_class
+
+from .helpers import SLUGS, activate_plugins, configure, plugin
+
+PARTS = int(os.environ.get("ICS_SCALE_PARTS", "2000"))
+TARGET = "woocommerce"
+RECONCILE_SECONDS, RECONCILE_QUERIES, ANSWER_SECONDS = 5.0, 100, 1.0
+
+
+def _sku(n: int) -> str:
+    return f"SC-{n:06d}"
+
+
+class ScaleTests(InvenTreeAPITestCase):
+    is_staff = True
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        activate_plugins()
+        base = (Part.objects.order_by("-tree_id").values_list("tree_id", flat=True).first() or 0) + 1
+        Part.objects.bulk_create([
+            Part(name=f"Scale {n}", IPN=_sku(n), description="scale", active=True,
+                 tree_id=base + n, lft=1, rght=2, level=0)
+            for n in range(PARTS)], batch_size=2000)
+        cls.part_ids = dict(Part.objects.filter(IPN__startswith="SC-").values_list("IPN", "pk"))
+        StockItem.objects.bulk_create([StockItem(part_id=pk, quantity=Decimal(n % 50 + 1))
+                                       for n, pk in enumerate(cls.part_ids.values())], batch_size=2000)
+
+    def setUp(self):
+        super().setUp()
+        app = sandbox_class(TARGET)()
+        app.seed({"products": [{"sku": _sku(n), "name": _sku(n), "quantity": 0} for n in range(PARTS)]})
+        self.app = app
+        self.server = SandboxServer(app).start()
+        self.addCleanup(self.server.stop)
+        for name in SLUGS:
+            configure(name, ENABLED=False)
+        configure(TARGET, self.server.url, ENABLED=True, DRY_RUN=False, QUANTITY="available",
+                  RECONCILE_MINUTES=60, VERIFY_MINUTES=0)
+        self.plugin = plugin(TARGET)
+
+    def mark_all_synced(self):
+        """The ledger as a first full sync leaves it: every part pushed at its quantity."""
+        now = L.now()
+        parts = list(Part.objects.filter(pk__in=list(self.part_ids.values())).only("pk", "IPN", "metadata"))
+        quantities = dict(StockItem.objects.filter(part__in=parts).values_list("part_id", "quantity"))
+        for part in parts:
+            entry = LedgerEntry(part.IPN, L.SYNCED, quantity=quantities[part.pk], remote_id="1", last_success=now)
+            part.metadata = {STATUS_KEY: {TARGET: entry_to_json(entry)}}
+        Part.objects.bulk_update(parts, ["metadata"], batch_size=2000)
+
+    def timed(self, action):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = action()
+            seconds = time.perf_counter() - started
+        return result, seconds, len(queries)
+
+    def test_reconciliation_with_nothing_changed(self):
+        self.mark_all_synced()
+        sync.update_state(self.plugin, last_reconcile=0)
+        report, seconds, queries = self.timed(lambda: sync.reconcile(self.plugin, verify=False))
+        print(f"\nscale: {PARTS} linked parts: reconciliation with nothing changed {seconds:.2f} s, "
+              f"{queries} SQL queries, {report.summary()}, {sum(report.requests.values())} requests")
+        self.assertEqual(report.counts["unchanged"], PARTS)
+        self.assertEqual(self.app.writes, 0)
+        self.assertLessEqual(queries, RECONCILE_QUERIES)
+        self.assertLessEqual(seconds, RECONCILE_SECONDS)
+
+    def test_status_answers(self):
+        self.mark_all_synced()
+        one = self.part_ids[_sku(7)]
+        base = f"/plugin/{SLUGS[TARGET]}/"
+        for label, path in (("panel (one part)", f"status/?part={one}"), ("status, out of sync", "status/?out_of_sync=1"),
+                            ("status.csv", "status.csv")):
+            _, seconds, queries = self.timed(lambda path=path: self.get(base + path, expected_code=200))
+            print(f"\nscale: {PARTS} linked parts: {label}: {seconds:.2f} s, {queries} SQL queries")
+            self.assertLessEqual(seconds, ANSWER_SECONDS, label)
+
+    def test_first_full_sync_is_bounded_by_the_target(self):
+        report, seconds, queries = self.timed(lambda: sync.sync_parts(self.plugin, None))
+        print(f"\nscale: {PARTS} linked parts: first full sync {seconds:.2f} s, {queries} SQL queries, "
+              f"{report.summary()}, requests {report.requests}")
+        self.assertEqual(report.counts["pushed"], PARTS)
+        self.assertEqual(self.app.stock()[_sku(3)], 4)
+        # InvenTree's share: a constant number of queries per target batch, not per part
+        batches = PARTS / self.plugin.target_class().write_batch
+        self.assertLessEqual(queries, 40 + 4 * batches)
