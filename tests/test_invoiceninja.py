@@ -17,7 +17,7 @@ from inventree_commerce_sync.core.target import Change, Remote
 from inventree_commerce_sync.sandbox import catalogue
 from inventree_commerce_sync.sandbox.invoiceninja import InvoiceNinjaSandbox
 from inventree_commerce_sync.targets import build_target
-from inventree_commerce_sync.targets.invoiceninja import RATE_LIMIT_MAX_WAIT, InvoiceNinjaTarget
+from inventree_commerce_sync.targets.invoiceninja import LIST_PAGE_SIZE, RATE_LIMIT_MAX_WAIT, InvoiceNinjaTarget
 
 URL = "https://ninja.example.com"
 API = URL + "/api/v1"
@@ -65,7 +65,7 @@ def test_many_skus_list_active_products_once_with_both_headers():
     skus = [f"P-{i}" for i in range(10)]
     call = responses.get(
         f"{API}/products",
-        match=[matchers.query_param_matcher({"status": "active", "per_page": "1000", "page": "1"}),
+        match=[matchers.query_param_matcher({"status": "active", "per_page": str(LIST_PAGE_SIZE), "page": "1"}),
                matchers.header_matcher({"X-API-TOKEN": TOKEN, "X-Requested-With": "XMLHttpRequest"})],
         json=listing([product(f"id{i}", sku, stock=i) for i, sku in enumerate(skus)]),
     )
@@ -81,7 +81,7 @@ def test_the_listing_follows_every_page():
     pages = [[product(f"id{p}{i}", f"K-{p}-{i}") for i in range(3)] for p in range(3)]
     for number, rows in enumerate(pages, start=1):
         responses.get(f"{API}/products", json=listing(rows, page=number, pages=3),
-                      match=[matchers.query_param_matcher({"status": "active", "per_page": "1000",
+                      match=[matchers.query_param_matcher({"status": "active", "per_page": str(LIST_PAGE_SIZE),
                                                            "page": str(number)})])
     remotes = make_target().resolve([f"K-{p}-2" for p in range(3)] + ["K-9-9", "A", "B", "C"])
     assert remotes["K-2-2"].remote_id == "id22"
