@@ -9,7 +9,7 @@ import requests
 import responses
 from responses import matchers
 
-from inventree_commerce_sync.core.engine import SyncEngine
+from inventree_commerce_sync.core.engine import Result, SyncEngine
 from inventree_commerce_sync.core.errors import AuthenticationError, ConfigError, ProtocolError
 from inventree_commerce_sync.core.ledger import MemoryLedger
 from inventree_commerce_sync.core.levels import StockLevel
@@ -397,3 +397,37 @@ def test_a_wrong_token_stops_the_sync_with_one_clear_error(serve):
     assert "not-the-sandbox-token" not in str(caught.value)
     assert app.count("products.update") == 0
     assert app.count("products.list") == 1
+
+
+def test_a_small_change_in_a_large_catalogue_is_one_listing_and_one_put_per_change(serve):
+    app = InvoiceNinjaSandbox()
+    data = catalogue.generate(1000, seed=6)
+    app.seed(data)
+    target = build_target("invoiceninja", InvoiceNinjaSandbox.client_settings(serve(app).url))
+    ledger = MemoryLedger()
+    levels = [StockLevel(p["sku"], Decimal(60 + i % 30)) for i, p in enumerate(data["products"])]
+    SyncEngine(target, ledger).sync(levels)
+    changed = [StockLevel(lv.sku, lv.quantity + (1 if i % 100 == 0 else 0)) for i, lv in enumerate(levels)]
+
+    app.reset_counters()
+    report = SyncEngine(target, ledger).sync(changed)
+
+    assert report.counts[Result.PUSHED] == 10 and report.failed == 0
+    assert dict(app.counters) == {"GET products.list": 1, "PUT products.update": 10}
+    assert app.stock() == {lv.sku: lv.quantity for lv in changed}
+
+
+def test_a_product_deleted_and_created_again_after_the_first_sync_gets_the_level(serve):
+    app = InvoiceNinjaSandbox()
+    app.seed({"products": [{"sku": f"P{n}", "quantity": 1} for n in range(8)]})
+    target = build_target("invoiceninja", InvoiceNinjaSandbox.client_settings(serve(app).url))
+    ledger = MemoryLedger()
+    SyncEngine(target, ledger).sync([StockLevel(f"P{n}", Decimal(5)) for n in range(8)])
+    (old,) = app.with_key("P3")
+    old["is_deleted"] = True
+    app.add_product("P3", in_stock_quantity=0)
+
+    report = SyncEngine(target, ledger).sync([StockLevel(f"P{n}", Decimal(6)) for n in range(8)])
+
+    assert report.counts[Result.PUSHED] == 8 and report.failed == 0
+    assert app.stock()["P3"] == 6 and old["in_stock_quantity"] == 5
