@@ -7,6 +7,7 @@ from inventree_commerce_sync.core.engine import Result, SyncEngine
 from inventree_commerce_sync.core.errors import AuthenticationError, TargetError, TargetUnavailable
 from inventree_commerce_sync.core.ledger import MemoryLedger, SqliteLedger
 from inventree_commerce_sync.core.levels import QuantityPolicy, StockLevel
+from inventree_commerce_sync.core.target import OK, Outcome, Remote
 
 from .fakes import FakeTarget
 
@@ -216,3 +217,76 @@ def test_lookups_and_writes_are_batched_across_input_chunks():
     engine.sync(StockLevel(f"S{i}", D(2 if i % 4 == 0 else 1)) for i in range(12))
     assert target.resolve_calls == [["S0", "S4", "S8"]]
     assert target.write_calls == [["S0", "S4", "S8"]]
+
+
+# -- what the ledger knows of a record (issue 11.6) --------------------------------------
+
+
+class RememberingTarget(FakeTarget):
+    """Trusts the ids the ledger kept; a record deleted on the target is "gone" at write time."""
+
+    def __init__(self, stock):
+        super().__init__(stock)
+        self.ids = {sku: f"id-{sku}" for sku in stock}
+
+    def resolve(self, skus):
+        self.resolve_calls.append(list(skus))
+        return {sku: Remote(sku, self.ids[sku]) for sku in skus if sku in self.ids}
+
+    def resolve_known(self, skus, known):
+        unknown = [sku for sku in skus if sku not in known]
+        found = {sku: Remote(sku, known[sku].remote_id, data=known[sku].data) for sku in skus if sku in known}
+        return found | (self.resolve(unknown) if unknown else {})
+
+    def memo(self, remote):
+        return {"seen": True}
+
+    def write(self, changes):
+        self.write_calls.append([c.sku for c in changes])
+        outcomes = {}
+        for change in changes:
+            if self.ids.get(change.sku) != change.remote.remote_id:
+                outcomes[change.sku] = Outcome.no_longer_there("the record no longer exists")
+            else:
+                self.stock[change.sku] = change.quantity
+                outcomes[change.sku] = OK
+        return outcomes
+
+
+def test_known_records_are_not_looked_up_and_a_gone_one_is_looked_up_again_once(tmp_path):
+    target = RememberingTarget({"A": D(0), "B": D(0), "C": D(0)})
+    ledger = SqliteLedger(tmp_path / "ledger.sqlite3")
+    SyncEngine(target, ledger).sync(levels(A=1, B=1, C=1))
+    assert ledger.get_many("fake", ["A"])["A"].remote_data == {"seen": True}  # kept as JSON
+    target.ids["B"] = "id-B-again"  # deleted and created again on the target
+    del target.ids["C"]  # deleted
+    target.resolve_calls.clear()
+
+    report = SyncEngine(target, ledger).sync(levels(A=2, B=2, C=2))
+
+    assert outcomes(report) == {"A": Result.PUSHED, "B": Result.PUSHED, "C": Result.NOT_FOUND}
+    assert target.resolve_calls == [["B", "C"]]  # A never; B and C once, after their write found them gone
+    assert target.stock == {"A": 2, "B": 2, "C": 1}  # nothing written to the deleted record
+    assert ledger.get_many("fake", ["B"])["B"].remote_id == "id-B-again"
+    target.resolve_calls.clear()
+    SyncEngine(target, ledger).sync(levels(A=3, B=3), verify=True)
+    assert target.resolve_calls == [["A", "B"]]  # a target check trusts nothing the ledger kept
+
+
+def test_a_ledger_file_from_before_remote_data_is_opened_and_gains_the_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE ledger (target TEXT NOT NULL, sku TEXT NOT NULL, status TEXT NOT NULL, quantity TEXT,
+            pending_quantity TEXT, remote_id TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+            last_attempt REAL, last_success REAL, PRIMARY KEY (target, sku)) WITHOUT ROWID;
+        INSERT INTO ledger VALUES ('fake', 'A', 'synced', '4', NULL, 'id-A', 0, NULL, NULL, NULL);
+    """)
+    db.close()
+    ledger = SqliteLedger(path)
+    entry = ledger.get_many("fake", ["A"])["A"]
+    assert (entry.quantity, entry.remote_id, entry.remote_data) == (D(4), "id-A", None)
+    ledger.put_many("fake", [entry.updated(remote_data={"kind": "simple"})])
+    assert ledger.get_many("fake", ["A"])["A"].remote_data == {"kind": "simple"}

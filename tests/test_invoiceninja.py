@@ -9,7 +9,7 @@ import requests
 import responses
 from responses import matchers
 
-from inventree_commerce_sync.core.engine import SyncEngine
+from inventree_commerce_sync.core.engine import Result, SyncEngine
 from inventree_commerce_sync.core.errors import AuthenticationError, ConfigError, ProtocolError
 from inventree_commerce_sync.core.ledger import MemoryLedger
 from inventree_commerce_sync.core.levels import StockLevel
@@ -17,7 +17,7 @@ from inventree_commerce_sync.core.target import Change, Remote
 from inventree_commerce_sync.sandbox import catalogue
 from inventree_commerce_sync.sandbox.invoiceninja import InvoiceNinjaSandbox
 from inventree_commerce_sync.targets import build_target
-from inventree_commerce_sync.targets.invoiceninja import RATE_LIMIT_MAX_WAIT, InvoiceNinjaTarget
+from inventree_commerce_sync.targets.invoiceninja import LIST_PAGE_SIZE, RATE_LIMIT_MAX_WAIT, InvoiceNinjaTarget
 
 URL = "https://ninja.example.com"
 API = URL + "/api/v1"
@@ -65,7 +65,7 @@ def test_many_skus_list_active_products_once_with_both_headers():
     skus = [f"P-{i}" for i in range(10)]
     call = responses.get(
         f"{API}/products",
-        match=[matchers.query_param_matcher({"status": "active", "per_page": "1000", "page": "1"}),
+        match=[matchers.query_param_matcher({"status": "active", "per_page": str(LIST_PAGE_SIZE), "page": "1"}),
                matchers.header_matcher({"X-API-TOKEN": TOKEN, "X-Requested-With": "XMLHttpRequest"})],
         json=listing([product(f"id{i}", sku, stock=i) for i, sku in enumerate(skus)]),
     )
@@ -81,7 +81,7 @@ def test_the_listing_follows_every_page():
     pages = [[product(f"id{p}{i}", f"K-{p}-{i}") for i in range(3)] for p in range(3)]
     for number, rows in enumerate(pages, start=1):
         responses.get(f"{API}/products", json=listing(rows, page=number, pages=3),
-                      match=[matchers.query_param_matcher({"status": "active", "per_page": "1000",
+                      match=[matchers.query_param_matcher({"status": "active", "per_page": str(LIST_PAGE_SIZE),
                                                            "page": str(number)})])
     remotes = make_target().resolve([f"K-{p}-2" for p in range(3)] + ["K-9-9", "A", "B", "C"])
     assert remotes["K-2-2"].remote_id == "id22"
@@ -397,3 +397,37 @@ def test_a_wrong_token_stops_the_sync_with_one_clear_error(serve):
     assert "not-the-sandbox-token" not in str(caught.value)
     assert app.count("products.update") == 0
     assert app.count("products.list") == 1
+
+
+def test_a_small_change_in_a_large_catalogue_is_one_listing_and_one_put_per_change(serve):
+    app = InvoiceNinjaSandbox()
+    data = catalogue.generate(1000, seed=6)
+    app.seed(data)
+    target = build_target("invoiceninja", InvoiceNinjaSandbox.client_settings(serve(app).url))
+    ledger = MemoryLedger()
+    levels = [StockLevel(p["sku"], Decimal(60 + i % 30)) for i, p in enumerate(data["products"])]
+    SyncEngine(target, ledger).sync(levels)
+    changed = [StockLevel(lv.sku, lv.quantity + (1 if i % 100 == 0 else 0)) for i, lv in enumerate(levels)]
+
+    app.reset_counters()
+    report = SyncEngine(target, ledger).sync(changed)
+
+    assert report.counts[Result.PUSHED] == 10 and report.failed == 0
+    assert dict(app.counters) == {"GET products.list": 1, "PUT products.update": 10}
+    assert app.stock() == {lv.sku: lv.quantity for lv in changed}
+
+
+def test_a_product_deleted_and_created_again_after_the_first_sync_gets_the_level(serve):
+    app = InvoiceNinjaSandbox()
+    app.seed({"products": [{"sku": f"P{n}", "quantity": 1} for n in range(8)]})
+    target = build_target("invoiceninja", InvoiceNinjaSandbox.client_settings(serve(app).url))
+    ledger = MemoryLedger()
+    SyncEngine(target, ledger).sync([StockLevel(f"P{n}", Decimal(5)) for n in range(8)])
+    (old,) = app.with_key("P3")
+    old["is_deleted"] = True
+    app.add_product("P3", in_stock_quantity=0)
+
+    report = SyncEngine(target, ledger).sync([StockLevel(f"P{n}", Decimal(6)) for n in range(8)])
+
+    assert report.counts[Result.PUSHED] == 8 and report.failed == 0
+    assert app.stock()["P3"] == 6 and old["in_stock_quantity"] == 5

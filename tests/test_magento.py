@@ -470,3 +470,69 @@ def test_a_missing_route_names_the_settings_as_keys_or_as_labels():
     assert str(caught.value).endswith("(check [magento] url and store_code)")
     assert caught.value.naming(labels.get).endswith("(check Store URL and Store code)")
     assert "[magento]" not in caught.value.naming(labels.get)
+
+
+# -- what the ledger knows saves the stock item reads (issue 11.6) ----------------------
+
+
+def changed_levels(data: dict, changed: set[str], *, bump: int = 1) -> list[StockLevel]:
+    return [StockLevel(p["sku"], D(60 + index % 30 + (bump if p["sku"] in changed else 0)))
+            for index, p in enumerate(data["products"])]
+
+
+def test_a_small_change_in_a_large_catalogue_is_one_search_and_one_write(serve):
+    app = MagentoSandbox()
+    data = catalogue.generate(1000, seed=3)
+    app.seed(data)
+    target = build_target("magento", settings_for(serve(app)))
+    ledger = MemoryLedger()
+    SyncEngine(target, ledger).sync(changed_levels(data, set()))
+    assert app.count("stockItems.get") == 1000  # the first sync learns every stock item once
+    changed = {p["sku"] for p in data["products"][::100]}  # 10 of 1,000
+
+    app.reset_counters()
+    report = SyncEngine(target, ledger).sync(changed_levels(data, changed))
+
+    assert report.counts[Result.PUSHED] == 10 and report.failed == 0
+    assert dict(app.counters) == {"GET products.list": 1, "POST source-items.save": 1}
+    assert {sku: app.stock()[sku] for sku in changed} == {
+        lv.sku: lv.quantity for lv in changed_levels(data, changed) if lv.sku in changed}
+
+
+def test_manage_stock_switched_off_shows_at_the_next_target_check_and_is_then_remembered(serve):
+    app = MagentoSandbox()
+    data = catalogue.generate(20, seed=4)
+    app.seed(data)
+    target = build_target("magento", settings_for(serve(app)))
+    ledger = MemoryLedger()
+    SyncEngine(target, ledger).sync(changed_levels(data, set()))
+    sku = data["products"][5]["sku"]
+    app.stock_items[sku]["manage_stock"] = False  # switched off in the admin after the first sync
+
+    check = SyncEngine(target, ledger).sync(changed_levels(data, {sku}), verify=True)
+    assert {r.sku: (r.outcome, r.error) for r in check.results}[sku] == (Result.SKIPPED, UNMANAGED)
+
+    app.reset_counters()
+    later = SyncEngine(target, ledger).sync(changed_levels(data, {sku}, bump=2))
+    assert {r.sku: r.outcome for r in later.results}[sku] == Result.SKIPPED
+    assert app.count("stockItems.get") == 0  # the flag was kept with the product id
+
+
+def test_a_product_deleted_and_created_again_is_found_again(serve):
+    app = MagentoSandbox()
+    data = catalogue.generate(20, seed=5)
+    app.seed(data)
+    target = build_target("magento", settings_for(serve(app)))
+    ledger = MemoryLedger()
+    SyncEngine(target, ledger).sync(changed_levels(data, set()))
+    sku = data["products"][7]["sku"]
+    app.products[sku]["id"] = 9999  # the same SKU under a new product: its stock item is not the one kept
+    app.stock_items[sku]["item_id"] = 9999
+
+    app.reset_counters()
+    report = SyncEngine(target, ledger).sync(changed_levels(data, {sku}))
+
+    assert [(r.sku, r.outcome) for r in report.results if r.outcome != Result.UNCHANGED] == [(sku, Result.PUSHED)]
+    assert app.count("stockItems.get") == 1
+    assert ledger.get_many("magento", [sku])[sku].remote_id == "9999"
+    assert app.stock()[sku] == changed_levels(data, {sku})[7].quantity

@@ -723,3 +723,48 @@ def test_check_says_what_is_wrong(serve, settings, scopes, expected):
     result = ZohoTarget({**ZohoSandbox.client_settings(server.url), **settings}).check()
     assert not result.ok
     assert any(expected in line for line in result.details), result.details
+
+
+# -- what the ledger knows saves the listing (issue 11.6) --------------------------------
+
+
+def bumped(data, changed, bump=1) -> list[StockLevel]:
+    return [StockLevel(lv.sku, lv.quantity + (bump if lv.sku in changed else 0)) for lv in new_levels(data)]
+
+
+def test_a_small_change_in_a_large_catalogue_reads_only_the_changed_items(serve):
+    data = catalogue.generate(1000)
+    app, target = start(serve, data)
+    ledger = MemoryLedger()
+    SyncEngine(target, ledger).sync(new_levels(data))
+    changed = {p["sku"] for p in data["products"][::100]}  # 10 of 1,000
+
+    app.reset_counters()
+    report = SyncEngine(target, ledger).sync(bumped(data, changed))
+
+    assert report.counts[Result.PUSHED] == 10 and report.failed == 0
+    # ceil(10 / 50) stock reads of exactly the adjusted items, one adjustment, no lookup
+    assert dict(app.counters) == {"GET items.details": 1, "POST adjustments.create": 1}
+    assert {sku: app.stock()[sku] for sku in changed} == {lv.sku: lv.quantity for lv in bumped(data, changed)
+                                                          if lv.sku in changed}
+
+
+def test_an_item_deleted_and_created_again_after_the_first_sync_is_found_again(serve):
+    data = catalogue.generate(30)
+    app, target = start(serve, data)
+    ledger = MemoryLedger()
+    SyncEngine(target, ledger).sync(new_levels(data))
+    again, deleted = data["products"][3]["sku"], data["products"][4]["sku"]
+    item = app.items.pop(ledger.get_many("zoho", [again])[again].remote_id)
+    item["item_id"] = "999000"  # the same SKU, a new item
+    app.items["999000"] = item
+    gone = app.items.pop(ledger.get_many("zoho", [deleted])[deleted].remote_id)
+    app._ordered.remove(gone)
+    app._by_sku[deleted].remove(gone)
+
+    report = SyncEngine(target, ledger).sync(bumped(data, {again, deleted}))
+
+    assert {r.sku: r.outcome for r in report.results if r.outcome != Result.UNCHANGED} == {
+        again: Result.PUSHED, deleted: Result.NOT_FOUND}
+    assert app.stock()[again] == next(lv.quantity for lv in bumped(data, {again}) if lv.sku == again)
+    assert ledger.get_many("zoho", [again])[again].remote_id == "999000"

@@ -24,7 +24,7 @@ from .errors import AuthenticationError, InputError, TargetError, TargetUnavaila
 from .ledger import Ledger, LedgerEntry
 from .levels import QuantityPolicy, StockLevel, check_sku
 from .redact import get_logger, redact
-from .target import BaseTarget, Change, Outcome
+from .target import BaseTarget, Change, Outcome, Remote
 
 log = get_logger(__name__)
 
@@ -139,10 +139,12 @@ class SyncEngine:
             done += len(chunk)
             if self.progress:
                 self.progress(self.target.name, done)
-        while run.stop_error is None and run.to_resolve:
-            self._resolve_batch(run)
-        while run.stop_error is None and run.to_write:
-            self._write_batch(run)
+        # A write can send a SKU back for another lookup (its record was gone): drain both.
+        while run.stop_error is None and (run.to_resolve or run.to_write):
+            if run.to_resolve:
+                self._resolve_batch(run)
+            else:
+                self._write_batch(run)
         if run.stop_error is not None:  # whatever was still waiting in the buffers
             waiting = [(sku, quantity) for sku, quantity, _ in run.to_resolve]
             waiting += [(change.sku, change.quantity) for change, _ in run.to_write]
@@ -176,8 +178,15 @@ class SyncEngine:
     def _resolve_batch(self, run: _Run) -> None:
         batch = run.to_resolve[: self.target.resolve_batch]
         del run.to_resolve[: self.target.resolve_batch]
+        # What the ledger kept of each record saves lookups, except when the target is
+        # being checked (verify) or everything rewritten (force): then all is looked up.
+        known = {} if run.force or run.verify else {
+            sku: Remote(sku, entry.remote_id, data=entry.remote_data)
+            for sku, _, entry in batch
+            if entry is not None and entry.remote_id is not None and entry.remote_data is not None}
         try:
-            remotes = self.target.resolve([sku for sku, _, _ in batch])
+            skus = [sku for sku, _, _ in batch]
+            remotes = self.target.resolve_known(skus, known) if known else self.target.resolve(skus)
         except AuthenticationError:
             raise
         except TargetError as exc:
@@ -190,16 +199,18 @@ class SyncEngine:
             entry = entry or LedgerEntry(sku, L.PENDING)
             remote = remotes.get(sku)
             if remote is None or not remote.found:
-                updates.append(entry.updated(status=L.NOT_FOUND, remote_id=None, last_attempt=now,
+                updates.append(entry.updated(status=L.NOT_FOUND, remote_id=None, remote_data=None, last_attempt=now,
                                              last_error="not found on the target", pending_quantity=quantity))
                 self._emit(run.report, SkuResult(sku, Result.NOT_FOUND, quantity, "not found on the target"))
             elif remote.skip_reason:
                 updates.append(entry.updated(status=L.SKIPPED, remote_id=remote.remote_id, last_attempt=now,
+                                             remote_data=self.target.memo(remote),
                                              last_error=remote.skip_reason, pending_quantity=quantity))
                 self._emit(run.report, SkuResult(sku, Result.SKIPPED, quantity, remote.skip_reason,
                                                  remote.remote_id))
             else:
-                changes.append((Change(sku, remote, quantity), entry))
+                changes.append((Change(sku, remote, quantity),
+                                entry.updated(remote_id=remote.remote_id, remote_data=self.target.memo(remote))))
 
         if run.verify and changes:
             try:
@@ -265,7 +276,14 @@ class SyncEngine:
         for change, _ in batch:
             entry = pending[change.sku]
             outcome = outcomes.get(change.sku) or Outcome.failed("the target gave no result for this SKU")
-            if outcome.ok:
+            if outcome.gone and change.sku not in run.looked_up_again:
+                # The record was deleted (or took another SKU) since the ledger learnt it:
+                # nothing was written; find the SKU's record again, once.
+                run.looked_up_again.add(change.sku)
+                entry = entry.updated(remote_id=None, remote_data=None)
+                updates.append(entry)
+                run.to_resolve.append((change.sku, change.quantity, entry))
+            elif outcome.ok:
                 updates.append(entry.updated(status=L.SYNCED, quantity=change.quantity, pending_quantity=None,
                                              attempts=0, last_error=None, last_success=done))
                 self._emit(run.report, SkuResult(change.sku, Result.PUSHED, change.quantity,
@@ -313,6 +331,7 @@ class _Run:
     to_resolve: list[tuple[str, Decimal, LedgerEntry | None]] = field(default_factory=list)
     to_write: list[tuple[Change, LedgerEntry]] = field(default_factory=list)
     stop_error: str | None = None
+    looked_up_again: set[str] = field(default_factory=set)  # SKUs whose record was gone at write time
 
 
 def _chunks(levels: Iterable[StockLevel], size: int) -> Iterator[list[StockLevel]]:

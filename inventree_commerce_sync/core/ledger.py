@@ -52,6 +52,9 @@ class LedgerEntry:
     last_error: str | None = None
     last_attempt: float | None = None
     last_success: float | None = None
+    # What the client keeps of the record for the next sync (JSON values only; see
+    # BaseTarget.memo), so that a known SKU costs fewer lookups. None: look it up.
+    remote_data: Mapping[str, Any] | None = None
 
     def is_synced_at(self, quantity: Decimal) -> bool:
         return self.status == SYNCED and self.quantity is not None and self.quantity == quantity
@@ -102,6 +105,7 @@ CREATE TABLE IF NOT EXISTS ledger (
     last_error TEXT,
     last_attempt REAL,
     last_success REAL,
+    remote_data TEXT,
     PRIMARY KEY (target, sku)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS account (
@@ -113,7 +117,7 @@ CREATE TABLE IF NOT EXISTS account (
 # database given by mistake is refused instead of having tables added to it.
 _APPLICATION_ID = 0x4943534C
 _COLUMNS = ("sku", "status", "quantity", "pending_quantity", "remote_id",
-            "attempts", "last_error", "last_attempt", "last_success")
+            "attempts", "last_error", "last_attempt", "last_success", "remote_data")
 # SQLite allows 999 bound parameters in older builds; stay below it.
 _CHUNK = 900
 
@@ -153,6 +157,9 @@ class SqliteLedger:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(ledger)")}
+        if "remote_data" not in columns:  # a ledger written before entries kept remote data
+            self._db.execute("ALTER TABLE ledger ADD COLUMN remote_data TEXT")
         self._db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
 
     def claim_account(self, target: str, account: Mapping[str, Any]) -> None:
@@ -284,9 +291,25 @@ def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+def remote_data_to_json(data: Mapping[str, Any] | None) -> str | None:
+    return None if data is None else json.dumps(dict(data), sort_keys=True, separators=(",", ":"))
+
+
+def remote_data_from_json(text: str | None) -> dict[str, Any] | None:
+    """The remote data kept as JSON text; None (look the SKU up) for text that is not a JSON object."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _from_row(row: tuple) -> LedgerEntry:
-    sku, status, quantity, pending, remote_id, attempts, error, attempt, success = row
-    return LedgerEntry(sku, status, _dec(quantity), _dec(pending), remote_id, attempts, error, attempt, success)
+    sku, status, quantity, pending, remote_id, attempts, error, attempt, success, remote_data = row
+    return LedgerEntry(sku, status, _dec(quantity), _dec(pending), remote_id, attempts, error, attempt, success,
+                       remote_data_from_json(remote_data))
 
 
 def _to_row(target: str, e: LedgerEntry) -> tuple:
@@ -294,7 +317,7 @@ def _to_row(target: str, e: LedgerEntry) -> tuple:
         target, e.sku, e.status,
         None if e.quantity is None else str(e.quantity),
         None if e.pending_quantity is None else str(e.pending_quantity),
-        e.remote_id, e.attempts, e.last_error, e.last_attempt, e.last_success,
+        e.remote_id, e.attempts, e.last_error, e.last_attempt, e.last_success, remote_data_to_json(e.remote_data),
     )
 
 

@@ -62,14 +62,23 @@ class Change:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of writing one Change: ok, or the target's own error message."""
+    """The result of writing one Change: ok, or the target's own error message.
+
+    ``gone``: the record written to no longer is the SKU's (deleted, or its SKU changed on
+    the target) and nothing was written; the engine looks the SKU up again once.
+    """
 
     ok: bool
     error: str | None = None
+    gone: bool = False
 
     @classmethod
     def failed(cls, error: str) -> Outcome:
         return cls(False, error)
+
+    @classmethod
+    def no_longer_there(cls, error: str) -> Outcome:
+        return cls(False, error, gone=True)
 
 
 OK = Outcome(True)
@@ -141,6 +150,17 @@ class BaseTarget(ABC):
     @abstractmethod
     def resolve(self, skus: Sequence[str]) -> dict[str, Remote]:
         """The record of each SKU found on the target (SKUs not found are left out)."""
+
+    def resolve_known(self, skus: Sequence[str], known: Mapping[str, Remote]) -> dict[str, Remote]:
+        """``resolve`` for SKUs of which ``known`` holds what the ledger kept from an earlier
+        sync (the record's id, and ``memo`` as ``data``). A client that can trust some of it
+        asks less; the default looks everything up, as ``resolve`` does."""
+        return self.resolve(skus)
+
+    def memo(self, remote: Remote) -> dict[str, Any] | None:
+        """What the ledger keeps of a resolved record (JSON values) for ``resolve_known``
+        next time; None (the default) keeps nothing, so that the SKU is looked up again."""
+        return None
 
     @abstractmethod
     def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]:

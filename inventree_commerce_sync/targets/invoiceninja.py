@@ -46,10 +46,11 @@ AUTH_HINT = ("check the API token in [invoiceninja] token (Settings > Account Ma
 # (one small answer each) instead of listing the whole catalogue: the InvenTree plugin
 # often pushes a single part, and a catalogue of 20 000 products is 20 large pages.
 FEW_SKUS = 5
-# The server accepts up to 5000 per page; 1000 keeps each answer near 1 MB, well inside
-# the read timeout of a small self-hosted server, while 50 000 products still take only
-# 50 requests.
-LIST_PAGE_SIZE = 1000
+# The largest page the server sends (it caps per_page at 5000): a write needs only the
+# product's id and its current default line quantity (which the PUT must send back), and
+# those are read fresh every sync, in as few requests as the API allows (10,000 products:
+# 2). Each answer is about 1 KB a product.
+LIST_PAGE_SIZE = 5000
 MAX_PAGES = 1000
 KEY_LOOKUP_PAGE_SIZE = 100
 # Hosted instances count requests per minute and answer 429 without saying how long to

@@ -13,7 +13,9 @@ that value on commas, so a SKU that holds a comma is looked up on its own with `
 Configurable, bundle and grouped products hold no stock of their own and are skipped, as
 are products whose stock is not managed. The product list does not carry the stock item
 (magento/magento2#36533), so whether stock is managed is read from
-``GET /V1/stockItems/{sku}`` for each SKU about to be written, a few at a time.
+``GET /V1/stockItems/{sku}`` for each SKU about to be written, a few at a time, when the
+ledger does not know it yet: it keeps the flags with the product id until the next target
+check (the engine's verify), which reads them again for every SKU.
 """
 
 from __future__ import annotations
@@ -136,6 +138,13 @@ class MagentoTarget(MagentoOrders, BaseTarget):
     # -- resolve ------------------------------------------------------------------------
 
     def resolve(self, skus: Sequence[str]) -> dict[str, Remote]:
+        return self.resolve_known(skus, {})
+
+    def resolve_known(self, skus: Sequence[str], known: Mapping[str, Remote]) -> dict[str, Remote]:
+        """Every SKU is searched (a source-items write accepts SKUs Magento does not know, so
+        existence and type are always checked, 100 SKUs a request); the stock item (whether
+        stock is managed, backorders) is read only for products the ledger does not know
+        under the same id: a target check (the engine's verify) reads it for every SKU."""
         wanted = list(dict.fromkeys(skus))
         products: dict[str, dict[str, Any]] = {}
         for product in self._search_by_sku("/products", wanted):
@@ -165,8 +174,11 @@ class MagentoTarget(MagentoOrders, BaseTarget):
             remotes[sku] = Remote(sku, str(product.get("id") or sku), kind, reason, {"sku": sku})
             if reason is None:
                 listed = (product.get("extension_attributes") or {}).get("stock_item")
+                remembered = _remembered_stock_item(known.get(sku), remotes[sku].remote_id)
                 if isinstance(listed, dict):
                     stock_items[sku] = StockItem.of(listed)
+                elif remembered is not None:
+                    stock_items[sku] = remembered
                 else:
                     needs_stock_item.append(sku)
 
@@ -178,17 +190,20 @@ class MagentoTarget(MagentoOrders, BaseTarget):
             item = stock_items.get(sku)
             if item is None:  # deleted between the search and the stock item lookup
                 del remotes[sku]
-            elif not item.manage_stock:
-                remotes[sku] = Remote(sku, remote.remote_id, remote.kind, UNMANAGED, remote.data)
             else:
-                remotes[sku] = Remote(sku, remote.remote_id, remote.kind, None, {
-                    "sku": sku,
-                    "item_id": item.item_id,
-                    "backorders": item.backorders,
-                })
-                if self.legacy:
+                data = {"sku": sku, "item_id": item.item_id, "backorders": item.backorders,
+                        "manage_stock": item.manage_stock}
+                remotes[sku] = Remote(sku, remote.remote_id, remote.kind, None if item.manage_stock else UNMANAGED,
+                                      data)
+                if self.legacy and item.qty is not None:
                     self._stock_items[sku] = item
         return remotes
+
+    def memo(self, remote: Remote) -> dict[str, Any] | None:
+        """The stock item's flags, kept with the product id until the next target check."""
+        if "manage_stock" not in remote.data:
+            return None
+        return {key: remote.data.get(key) for key in ("item_id", "backorders", "manage_stock")}
 
     def _fetch_stock_items(self, skus: list[str]) -> dict[str, StockItem | None]:
         """The stock item of each SKU (None for a product that no longer exists), a few at a time."""
@@ -396,3 +411,10 @@ class MagentoTarget(MagentoOrders, BaseTarget):
 def _in_stock(change: Change) -> bool:
     # As Magento itself decides: a product that takes backorders stays in stock at 0.
     return change.quantity > 0 or bool(change.remote.data.get("backorders"))
+
+
+def _remembered_stock_item(known: Remote | None, product_id: str | None) -> StockItem | None:
+    """The stock item the ledger kept for this very product (not one deleted and created again)."""
+    if known is None or known.remote_id != product_id or not isinstance(known.data.get("manage_stock"), bool):
+        return None
+    return StockItem(known.data.get("item_id"), known.data["manage_stock"], bool(known.data.get("backorders")), None)

@@ -160,6 +160,21 @@ class ZohoTarget(ZohoOrders, BaseTarget):
         catalogue = self._all_items()
         return {sku: Remote(sku, *catalogue[sku]) for sku in skus if sku in catalogue}
 
+    def resolve_known(self, skus: Sequence[str], known: Mapping[str, Remote]) -> dict[str, Remote]:
+        """The items the ledger knows are taken as they are, without a request: writing
+        reads their stock right before each adjustment anyway, and an item deleted (or
+        given another SKU, or no longer stock-tracked) since is then looked up again. Only
+        unknown SKUs are looked up (or the catalogue listed for them)."""
+        remotes = {sku: Remote(sku, known[sku].remote_id, str(known[sku].data.get("kind") or ""))
+                   for sku in skus if sku in known}
+        unknown = [sku for sku in skus if sku not in remotes]
+        if unknown:
+            remotes.update(self.resolve(unknown))
+        return remotes
+
+    def memo(self, remote: Remote) -> dict[str, Any] | None:
+        return None if remote.skip_reason else {"kind": remote.kind}
+
     def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]:
         stock = self._stock([r.remote_id for r in remotes if r.remote_id])
         return {r.sku: stock[r.remote_id] for r in remotes if r.remote_id in stock}
@@ -285,13 +300,17 @@ class ZohoTarget(ZohoOrders, BaseTarget):
 
     def _stock(self, item_ids: Sequence[str]) -> dict[str, Decimal]:
         """item_id -> current stock (of the configured location, else the item's total), read now."""
-        stock: dict[str, Decimal] = {}
+        return {item_id: quantity_of(item, self.location_id) for item_id, item in self._details(item_ids).items()}
+
+    def _details(self, item_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """item_id -> the item as itemdetails answers it now, 50 items a request."""
+        items: dict[str, dict[str, Any]] = {}
         for start in range(0, len(item_ids), self.DETAILS_BATCH):
             ids = item_ids[start : start + self.DETAILS_BATCH]
             body = self.api.call("GET", "itemdetails", params={"item_ids": ",".join(ids)})
             for item in body.get("items") or []:
-                stock[str(item.get("item_id"))] = quantity_of(item, self.location_id)
-        return stock
+                items[str(item.get("item_id"))] = item
+        return items
 
     # -- writing -------------------------------------------------------------------------
 
@@ -303,15 +322,20 @@ class ZohoTarget(ZohoOrders, BaseTarget):
         """
         lost: TargetError | None = None
         for _attempt in range(self.MAX_ATTEMPTS):
-            current = self._stock([c.remote.id for c in changes])
+            details = self._details([c.remote.id for c in changes])
             lines: list[tuple[Change, Decimal]] = []
             for change in changes:
-                if change.remote.remote_id not in current:
-                    outcomes[change.sku] = Outcome.failed("the item no longer exists in Zoho")
-                elif change.quantity == current[change.remote.remote_id]:
+                item = details.get(change.remote.id)
+                gone = _no_longer_the_skus(item, change.sku)
+                if gone:
+                    outcomes[change.sku] = Outcome.no_longer_there(gone)
+                    continue
+                assert item is not None
+                current = quantity_of(item, self.location_id)
+                if change.quantity == current:
                     outcomes[change.sku] = OK
                 else:
-                    lines.append((change, change.quantity - current[change.remote.remote_id]))
+                    lines.append((change, change.quantity - current))
             if not lines:
                 return None
             changes = [change for change, _ in lines]
@@ -391,3 +415,13 @@ class ZohoTarget(ZohoOrders, BaseTarget):
     def _fail(self, changes: Iterable[Change], outcomes: dict[str, Outcome], error: str) -> None:
         for change in changes:
             outcomes[change.sku] = Outcome.failed(error)
+
+
+def _no_longer_the_skus(item: Mapping[str, Any] | None, sku: str) -> str | None:
+    """Why the item read for an adjustment is not to be written for ``sku`` (deleted, given
+    another SKU, no longer stock-tracked), or None: the engine then looks the SKU up again."""
+    if item is None:
+        return "the item no longer exists in Zoho"
+    if item.get("sku") not in (None, sku):
+        return f"the item's SKU in Zoho is now {item.get('sku')!r}"
+    return skip_reason(item)
