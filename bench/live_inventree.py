@@ -194,10 +194,9 @@ def wait_converged(inventree: InvenTree, sandboxes: Sandboxes, parts: dict[int, 
     converged: dict[str, float | None] = {target: None for target in TARGETS}
     deadline = started + timeout
     while True:
-        current = inventree.in_stock(list(parts))
-        if expected is not None and current != expected:
-            current = {pk: None for pk in parts}  # InvenTree is not there yet
-        expected_now = current
+        expected_now: dict[int, Decimal | None] = dict(inventree.in_stock(list(parts)))
+        if expected is not None and expected_now != expected:
+            expected_now = {pk: None for pk in parts}  # InvenTree is not there yet
         for target in TARGETS:
             if converged[target] is not None:
                 continue

@@ -26,12 +26,16 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from inventree.company import Company, SupplierPart
 from inventree.part import Part
 from inventree.purchase_order import PurchaseOrder
 from inventree.sales_order import SalesOrder
 from inventree.stock import StockItem
+
+if TYPE_CHECKING:
+    from .live_inventree import Sandboxes
 
 TRIALS = 20
 SINGLE_LIMIT = 3.0
@@ -53,6 +57,7 @@ class TaskCounter:
         self.since = ""
 
     def _read(self) -> None:
+        assert self.db, "read only with a database (start() returns without one)"
         out = subprocess.run(["psql", "-At", "-F", "\t", "-d", self.db, "-c",
                               f"SELECT id, func FROM django_q_task WHERE started >= '{self.since}'"],
                              capture_output=True, text=True, timeout=30, check=True).stdout
@@ -100,6 +105,12 @@ def summarise_tasks(counts: dict[str, int], changes: int) -> dict[str, str]:
             "InvenTree register_event": str(registered)}
 
 
+def slowest(seconds: dict[str, float | None]) -> float | None:
+    """Seconds until the last sandbox was exact; None if one never was."""
+    reached = [v for v in seconds.values() if v is not None]
+    return max(reached) if len(reached) == len(seconds) else None
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
@@ -110,12 +121,18 @@ class Speed:
         self.run = run
         self.it = run.it
         self.api = run.it.api
-        self.sandboxes = None  # started by the caller, after create_parts (they seed the sandboxes)
+        self._sandboxes: Sandboxes | None = None  # started by the caller, after create_parts (they seed them)
         self.tasks = TaskCounter(db)
         self.rows: list[dict] = []
         self.failures = run.failures
 
     # -- helpers --
+
+    @property
+    def sandboxes(self) -> Sandboxes:
+        if self._sandboxes is None:
+            raise RuntimeError("the sandboxes are not started: all(sandboxes) runs the scenarios")
+        return self._sandboxes
 
     def available(self, part_ids: list[int]) -> dict[int, Decimal]:
         rows = self.api.get("part/", params={"category": self.it.category, "limit": 5000})
@@ -144,7 +161,7 @@ class Speed:
         time.sleep(3)
 
     def record(self, name: str, seconds: dict[str, float | None], limit: float, **extra) -> None:
-        worst = None if any(v is None for v in seconds.values()) else max(seconds.values())
+        worst = slowest(seconds)
         ok = worst is not None and worst <= limit
         row = {"scenario": name, **{t: "-" if v is None else f"{v:.2f}" for t, v in seconds.items()},
                "all exact after (s)": "-" if worst is None else f"{worst:.2f}", "limit (s)": f"{limit:g}",
@@ -176,7 +193,7 @@ class Speed:
             expected = {part.pk: self.available([part.pk])[part.pk] + 1}
             item.addStock(1)
             seconds = self.wait_exact(expected, time.monotonic(), timeout=60)
-            worst = None if any(v is None for v in seconds.values()) else max(seconds.values())
+            worst = slowest(seconds)
             latencies.append(worst if worst is not None else 60.0)
             print(f"  single change {trial + 1}: {seconds}", flush=True)
         p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
@@ -316,8 +333,8 @@ class Speed:
         self.burst_parts = self.create_parts("B", 18)
         self.bulk_parts = self.create_parts("P", 100)
 
-    def all(self, sandboxes) -> None:
-        self.sandboxes = sandboxes
+    def all(self, sandboxes: Sandboxes) -> None:
+        self._sandboxes = sandboxes
         self.task_rows: list[dict] = []
         print("single change:", flush=True)
         self.single_change()

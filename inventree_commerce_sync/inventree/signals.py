@@ -100,7 +100,7 @@ def _mark_after(cls, name: str, parts_of) -> None:
             log.exception("commerce sync: could not find the parts of %s %s", cls.__name__, self.pk)
         return result
 
-    wrapper.commerce_sync_wrapped = True
+    vars(wrapper)["commerce_sync_wrapped"] = True  # what the getattr above finds
     setattr(cls, name, wrapper)
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from ..core import ledger as L
 from ..core.engine import Report, SyncEngine
@@ -26,6 +26,7 @@ from ..core.errors import AuthenticationError, ConfigError, SyncError, TargetUna
 from ..core.ledger import LedgerEntry
 from ..core.levels import QuantityPolicy, StockLevel
 from ..core.redact import get_logger, redact
+from ..core.target import BaseTarget
 from . import parts as P
 from .config import find_duplicates
 from .ledger import PartLedger, stored_entry, write_entries
@@ -144,7 +145,8 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
                         include_variants=settings.include_variants)
     levels = [StockLevel(sku, quantities.get(pk, Decimal(0)), f"part {pk}") for pk, sku in sorted(linked.items())]
     ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
-    engine = SyncEngine(target, ledger, policy=QuantityPolicy(buffer=settings.buffer), dry_run=settings.dry_run,
+    # _Watched forwards every attribute to the client it wraps, so the engine sees a BaseTarget.
+    engine = SyncEngine(cast(BaseTarget, target), ledger, policy=QuantityPolicy(buffer=settings.buffer), dry_run=settings.dry_run,
                         keep_results=len(levels) <= 1000)
     try:
         report = engine.sync(levels, force=force, verify=verify)
@@ -240,7 +242,7 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
             entry = None
         desired = (policy.apply(quantities.get(pk, Decimal(0)), integer=target_cls.integer_quantities)
                    if sku else None)
-        in_sync = bool(sku and entry is not None and entry.is_synced_at(desired))
+        in_sync = desired is not None and entry is not None and entry.is_synced_at(desired)
         if only_out_of_sync and (in_sync or not sku):
             continue
         rows.append({

@@ -138,7 +138,7 @@ class SandboxApp:
         self.add_control("POST", "faults", self._set_faults)
         self.add_control("POST", "seed", self._seed_call)
         self.add_control("POST", "rate-limit", self._set_rate_limit)
-        self.add_control("POST", "reset-counters", lambda r: self.reset_counters() or Response(200, {"ok": True}))
+        self.add_control("POST", "reset-counters", self._reset_counters_call)
 
     # -- to be provided by each sandbox ------------------------------------------------
 
@@ -261,8 +261,7 @@ class SandboxApp:
 
     def _control(self, request: Request) -> Response:
         action = request.path[len("/__sandbox__/"):].strip("/")
-        matching = [(c, c.action.match(action)) for c in self.controls]
-        matching = [(c, m) for c, m in matching if m is not None]
+        matching = [(c, m) for c in self.controls if (m := c.action.match(action)) is not None]
         for control, match in matching:
             if control.method == request.method:
                 request.params = {k: v for k, v in match.groupdict().items() if v is not None}
@@ -275,6 +274,10 @@ class SandboxApp:
         if matching:
             return Response(405, {"message": f"{request.method} /__sandbox__/{action} is not a control call"})
         return Response(404, {"message": f"unknown control action {action!r}"})
+
+    def _reset_counters_call(self, request: Request) -> Response:
+        self.reset_counters()
+        return Response(200, {"ok": True})
 
     def _set_faults(self, request: Request) -> Response:
         body = request.json() or {}

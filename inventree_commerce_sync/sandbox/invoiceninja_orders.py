@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .app import BadRequest, Request, Response
-from .outbox import Delivery, Outbox
+from .outbox import Delivery, Done, Outbox
 
 if TYPE_CHECKING:
     from .invoiceninja import InvoiceNinjaSandbox
@@ -82,7 +82,7 @@ class InvoiceNinjaInvoices:
             self._pk += 1
             buyer = dict(client or {})
             first, _, last = str(buyer.get("name") or "").partition(" ")
-            invoice = {
+            invoice: dict[str, Any] = {
                 "pk": self._pk, "id": self.app._new_id(), "number": f"{self._pk:04d}",
                 "status_id": STATUS_NAMES[status], "is_deleted": False, "archived_at": 0,
                 "created_at": now, "updated_at": now, "line_items": self._lines(lines),
@@ -301,13 +301,15 @@ class InvoiceNinjaInvoices:
                        "User-Agent": "InvoiceNinja/5.10.27 (+https://invoiceninja.com)", **webhook["headers"]}
             about = {"event_id": webhook["event_id"], "invoice_id": payload["id"]}
             self.outbox.send(Delivery(webhook["target_url"], body, headers, webhook["rest_method"].upper(), about,
-                                      done=lambda status, error, webhook=webhook: self._delivered(webhook, status)))
+                                      done=self._when_delivered(webhook)))
 
-    def _delivered(self, webhook: dict[str, Any], status: int | None) -> None:
-        if status in (404, 405, 410):  # the service deletes such a subscription
-            with self.app.lock:
-                webhook["is_deleted"] = True
-                self.webhooks.pop(webhook["id"], None)
+    def _when_delivered(self, webhook: dict[str, Any]) -> Done:
+        def delivered(status: int | None, error: str | None) -> None:
+            if status in (404, 405, 410):  # the service deletes such a subscription
+                with self.app.lock:
+                    webhook["is_deleted"] = True
+                    self.webhooks.pop(webhook["id"], None)
+        return delivered
 
 
 def _epoch(value: str) -> int:

@@ -314,7 +314,7 @@ class SalesOrders:
             raise MagentoError(400, NO_SHIPMENT, ["You can't create a shipment without products."])
         at = _time(at)
         entity_id = max(self.shipments, default=0) + 1
-        lines = []
+        lines: list[dict[str, Any]] = []
         for item in order["items"]:
             parent_id = item.get("parent_item_id")
             if parent_id is None:

@@ -174,7 +174,7 @@ def search(records: list[dict[str, Any]], request: Request, show: Callable[[dict
         shuffle = random.Random()
         found = sorted(found, key=lambda _: shuffle.random())  # ties: no particular order
         for field, descending in reversed(sort_orders):
-            found.sort(key=lambda r, f=field: _sort_key(_field(r, f)), reverse=descending)
+            found.sort(key=_by_field(field), reverse=descending)
     page_items = found
     if page_size:
         last_page = max(1, -(-len(found) // page_size))
@@ -188,6 +188,10 @@ def search(records: list[dict[str, Any]], request: Request, show: Callable[[dict
     criteria["current_page"] = current_page
     return Response(200, {"items": [show(r) for r in page_items], "search_criteria": criteria,
                           "total_count": len(found)})
+
+
+def _by_field(field: str) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
+    return lambda record: _sort_key(_field(record, field))
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -89,7 +89,7 @@ class ZohoOrders:
             moment = self._moment(at)
             self._numbers += 1
             buyer = dict(customer or {})
-            order = {
+            order: dict[str, Any] = {
                 "salesorder_id": self.app._new_id(),
                 "salesorder_number": f"SO-{self._numbers:05d}",
                 "date": moment.astimezone(self.zone).date().isoformat(),
