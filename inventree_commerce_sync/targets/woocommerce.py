@@ -46,6 +46,7 @@ from ..core.target import (
     held_by_several,
 )
 from ..core.values import collate_sku
+from .woocommerce_orders import WooCommerceOrders
 
 log = get_logger(__name__)
 
@@ -69,7 +70,7 @@ LIST_FIELDS = "id,sku,type,parent_id,manage_stock,stock_quantity"
 OAUTH_RETRIES = 3
 
 
-class WooCommerceTarget(BaseTarget):
+class WooCommerceTarget(WooCommerceOrders, BaseTarget):
     name = "woocommerce"
     title = "WooCommerce"
     FIELDS = (
