@@ -20,9 +20,11 @@ whose IPN is the sandbox SKU, and measures:
    ``commerce_sync.target`` / ``order_id``, read through InvenTree's metadata API);
 3. Magento and Zoho unreachable for ``--outage-minutes`` (every API route of their sandboxes
    resets the connection; the sandboxes keep running and keep their orders, so orders are
-   still placed "during" the outage) with polling switched off for them, then the audit,
-   started by the schedule (the plugin's state ``last_audit`` set back through InvenTree's
-   metadata API, so the next scheduled run is an audit), imports every order placed;
+   still placed "during" the outage) with polling switched off for them, so that only the
+   audit reads them. At the outage's start the daily audit is made due (the plugin state's
+   ``last_audit`` set back a day through InvenTree's metadata API): the schedule runs it, it
+   fails against the unreachable shop, and the schedule's retry after the outage must import
+   every order placed during it;
 4. 1,000 orders per sandbox read by the clients' ``read_orders`` (fresh sandboxes, Zoho's
    rate limit off): list requests per sandbox from its own route counters.
 
@@ -43,7 +45,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import requests
 from inventree.part import Part, PartCategory
 
 from inventree_commerce_sync.core.webhooks import SECRET_HEADER
@@ -153,6 +154,10 @@ def audit_due(it: InvenTree, slug: str) -> None:
     it.request("PATCH", f"/api/metadata/pluginconfig/key/{slug}/", json={"metadata": {"commerce_sync_orders": state}})
 
 
+def _clock(timestamp) -> str:
+    return datetime.fromtimestamp(float(timestamp), UTC).strftime("%H:%M:%S") if timestamp else "-"
+
+
 # -- the run -------------------------------------------------------------------------------
 
 class Run:
@@ -222,7 +227,8 @@ class Run:
                 numbers[target] = place(self.sandboxes[target], self.skus[index % PRODUCTS], 1 + index)[0]
                 self.placed[target].append(numbers[target])
             with ThreadPoolExecutor(4) as pool:
-                seconds = dict(zip(TARGETS, pool.map(lambda t: self.wait_found(t, numbers[t], started[t]), TARGETS)))
+                seconds = dict(zip(TARGETS, pool.map(lambda t, n=numbers, s=started: self.wait_found(t, n[t], s[t]), TARGETS),
+                                   strict=True))
             row = {"round": index + 1}
             for target in TARGETS:
                 limit = WEBHOOK_LIMIT if target in WEBHOOK_TARGETS else POLL_LIMIT
@@ -276,7 +282,7 @@ class Run:
             found = self.orders.of_target(target)
             ids = self.orders.shop_ids(found)
             burst_refs = set(burst_numbers[target])
-            burst_rows = [(r, i) for r, i in zip(found, ids) if r["customer_reference"] in burst_refs]
+            burst_rows = [(r, i) for r, i in zip(found, ids, strict=True) if r["customer_reference"] in burst_refs]
             by_id: dict[tuple, int] = {}
             for _, shop_id in burst_rows:
                 by_id[shop_id] = by_id.get(shop_id, 0) + 1
@@ -300,20 +306,22 @@ class Run:
         for target in POLLED_TARGETS:
             self.it.set_plugin_setting(SLUGS[target], "ORDER_POLL_MINUTES", 0)  # only the audit reads them
             outage(self.sandboxes[target], True)
+            audit_due(self.it, SLUGS[target])  # the daily audit falls due in the outage: it must not be lost
         during: dict[str, list[str]] = {t: [] for t in POLLED_TARGETS}
         started = time.monotonic()
         while time.monotonic() - started < minutes * 60:
             for target in POLLED_TARGETS:
                 during[target] += place(self.sandboxes[target], self.skus[len(during[target]) % PRODUCTS], 1)
             time.sleep(30)
-        errors = {t: plugin_state(self.it, SLUGS[t]).get("last_error") for t in POLLED_TARGETS}
-        self.say(f"  placed during the outage: { {t: len(v) for t, v in during.items()} }; "
-                 f"plugins' last_error meanwhile: {errors}")
+        states = {t: plugin_state(self.it, SLUGS[t]) for t in POLLED_TARGETS}
+        self.say(f"  placed during the outage: { {t: len(v) for t, v in during.items()} }; plugins meanwhile: "
+                 + "; ".join(f"{t}: last_error {s.get('last_error')!r}, audit_failed "
+                             f"{_clock(s.get('audit_failed'))}, last_audit {_clock(s.get('last_audit'))}"
+                             for t, s in states.items()))
         imported_before = {t: len(set(during[t]) & {r["customer_reference"] for r in self.orders.of_target(t)})
                            for t in POLLED_TARGETS}
         for target in POLLED_TARGETS:
-            outage(self.sandboxes[target], False)
-            audit_due(self.it, SLUGS[target])
+            outage(self.sandboxes[target], False)  # the schedule's own retry of the audit must find them
         back = time.monotonic()
         rows = []
         for target in POLLED_TARGETS:
@@ -331,8 +339,7 @@ class Run:
                          "imported during outage": imported_before[target],
                          "imported after": len(set(during[target]) & have),
                          "seconds after the shop was back": seconds or "-",
-                         "last_audit": datetime.fromtimestamp(float(state.get("last_audit") or 0), UTC)
-                         .strftime("%H:%M:%S"), "audit counts": state.get("last_counts")})
+                         "last_audit": _clock(state.get("last_audit")), "audit counts": state.get("last_counts")})
             if seconds is None:
                 self.failures.append(f"outage {target}: {rows[-1]}")
             self.it.set_plugin_setting(SLUGS[target], "ORDER_POLL_MINUTES", POLL_MINUTES)
@@ -353,7 +360,7 @@ class Run:
                         place(sandbox, self.skus[0], 1, count=100)
                 elif target == "magento":
                     with ThreadPoolExecutor(4) as pool:
-                        list(pool.map(lambda i: place(sandbox, self.skus[i % PRODUCTS], 1), range(READ_ORDERS)))
+                        list(pool.map(lambda i, box=sandbox: place(box, self.skus[i % PRODUCTS], 1), range(READ_ORDERS)))
                 else:
                     place(sandbox, self.skus[0], 1, count=READ_ORDERS)
                 sandbox.reset_counters()

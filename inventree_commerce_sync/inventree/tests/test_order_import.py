@@ -395,6 +395,21 @@ class OrderRunTests(OrderFixtures, InvenTreeTestCase):
         self.assertEqual(imported("1301").count(), 1)
         self.assertIsNone(order_runs.order_status(self.plugin)["last_error"])
 
+    def test_an_audit_the_shop_did_not_answer_is_tried_again_not_skipped_for_a_day(self):
+        from inventree_commerce_sync.core.errors import TargetUnavailable
+
+        now = (T0 + timedelta(hours=1)).timestamp()
+        configure("woocommerce", ORDER_POLL_MINUTES=0)  # webhooks only: the audit is the one reader
+        self.source.put(shop_order("1401", [(1, "OI-W", "1")]))
+        down = mock.patch.object(ListOrderSource, "read_orders", side_effect=TargetUnavailable("woocommerce", "down"))
+        with down:
+            self.assertEqual(order_runs.scheduled(self.plugin, now=now), {}, "the daily audit is due, the shop is down")
+        self.assertIsNone(order_runs.order_status(self.plugin)["last_audit"], "a failed audit is not an audit")
+        self.assertIsNone(order_runs.scheduled(self.plugin, now=now + 60), "not retried at every schedule step")
+        self.assertEqual(order_runs.scheduled(self.plugin, now=now + 120)["create"], 1, "the shop is back")
+        self.assertEqual(imported("1401").count(), 1)
+        self.assertIsNone(order_runs.scheduled(self.plugin, now=now + 240), "audited: the next is a day later")
+
 
 class OtherWebhookTests(OrderFixtures, InvenTreeTestCase):
     @classmethod
