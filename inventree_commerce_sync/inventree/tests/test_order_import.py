@@ -105,6 +105,24 @@ class OrderImportTests(OrderFixtures, InvenTreeTestCase):
         status = order_runs.order_status(self.plugin)
         self.assertEqual((status["imported"], status["last_seen"]["id"], status["needs_attention"]), (2, "102", []))
 
+    def test_the_events_of_an_import_are_queued_in_one_write_after_it(self):
+        # One by one, InvenTree offloads each event after scanning the whole task queue for a
+        # duplicate: in a burst of orders that scan cost more than the import itself.
+        from django.test import override_settings
+        from plugin.base.event import events
+
+        bulk, single = [], []
+        self.source.put(shop_order("151", [(1, "OI-W", "2"), (2, "OI-G", "1")]))
+        with override_settings(PLUGIN_TESTING_EVENTS=True), \
+                mock.patch.object(events, "bulk_trigger_event", lambda event, entries: bulk.append(event)), \
+                mock.patch.object(events, "offload_task", lambda *args, **kwargs: single.append(args[1])), \
+                self.captureOnCommitCallbacks(execute=True):
+            self.poll()
+        self.assertEqual(imported("151").count(), 1)
+        self.assertIn("order_salesorder.created", bulk)
+        self.assertIn("order_salesorderlineitem.created", bulk)
+        self.assertEqual([e for e in single if e.startswith("order_salesorder")], [], "none offloaded one by one")
+
     def test_email_customers_are_matched_to_a_company_or_contact_else_created(self):
         configure("woocommerce", ORDER_CUSTOMER="email")
         known = Company.objects.create(name="Known Co", email="buyer@known.example", is_customer=True)
