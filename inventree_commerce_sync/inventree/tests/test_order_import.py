@@ -381,6 +381,29 @@ class OrderRunTests(OrderFixtures, InvenTreeTestCase):
         self.assertEqual((imported("1101").count(), imported("1102").count()), (1, 1))
         self.assertIsNotNone(order_runs.order_status(self.plugin)["last_audit"])
 
+    def test_a_poll_does_not_read_the_details_of_orders_it_already_handled(self):
+        # Zoho lists sales orders without their lines: one detail read per order, paced at
+        # 100 requests a minute. The overlap window must not make every poll read them again.
+        detail_reads: list[str] = []
+
+        class DetailSource(ListOrderSource):
+            def read_orders(self, since, known=None):
+                for order in super().read_orders(since):
+                    if known is None or not known(order.id, order.modified):
+                        detail_reads.append(order.id)
+                        yield order
+
+        self.source = DetailSource()
+        self.source.put(shop_order("1151", [(1, "OI-W", "1")]))
+        self.source.put(shop_order("1152", [(1, "OI-G", "1")], minutes=1))
+        self.poll()
+        self.source.put(shop_order("1153", [(1, "OI-W", "2")], minutes=2))
+        self.poll()
+        self.assertEqual(detail_reads, ["1151", "1152", "1153"], "each order read once")
+        self.assertEqual([imported(i).count() for i in ("1151", "1152", "1153")], [1, 1, 1])
+        order_runs.poll(self.plugin, audit=True, now=T0 + timedelta(hours=1))
+        self.assertEqual(detail_reads[3:], ["1151", "1152", "1153"], "the audit reads everything again")
+
     def test_an_order_inventree_refuses_is_kept_and_retried_without_blocking_the_rest(self):
         self.source.put(shop_order("1201", [(1, "OI-W", "1")]))
         self.source.put(shop_order("1202", [(1, "OI-G", "1")], minutes=1))
