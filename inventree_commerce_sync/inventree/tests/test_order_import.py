@@ -113,7 +113,7 @@ class OrderImportTests(OrderFixtures, InvenTreeTestCase):
 
         bulk, single = [], []
         self.source.put(shop_order("151", [(1, "OI-W", "2"), (2, "OI-G", "1")]))
-        with override_settings(PLUGIN_TESTING_EVENTS=True), \
+        with override_settings(PLUGIN_TESTING_EVENTS=True, TESTING_TABLE_EVENTS=True), \
                 mock.patch.object(events, "bulk_trigger_event", lambda event, entries: bulk.append(event)), \
                 mock.patch.object(events, "offload_task", lambda *args, **kwargs: single.append(args[1])), \
                 self.captureOnCommitCallbacks(execute=True):
