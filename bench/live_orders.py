@@ -155,7 +155,7 @@ def audit_due(it: InvenTree, slug: str) -> None:
 
 
 def _clock(timestamp) -> str:
-    return datetime.fromtimestamp(float(timestamp), UTC).strftime("%H:%M:%S") if timestamp else "-"
+    return datetime.fromtimestamp(float(timestamp), UTC).strftime("%m-%d %H:%M:%S") if timestamp else "-"
 
 
 # -- the run -------------------------------------------------------------------------------
