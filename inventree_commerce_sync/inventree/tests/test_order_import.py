@@ -108,12 +108,14 @@ class OrderImportTests(OrderFixtures, InvenTreeTestCase):
     def test_the_events_of_an_import_are_queued_in_one_write_after_it(self):
         # One by one, InvenTree offloads each event after scanning the whole task queue for a
         # duplicate: in a burst of orders that scan cost more than the import itself.
+        from common.settings import set_global_setting
         from django.test import override_settings
         from plugin.base.event import events
 
+        set_global_setting("ENABLE_PLUGINS_EVENTS", True)
         bulk, single = [], []
         self.source.put(shop_order("151", [(1, "OI-W", "2"), (2, "OI-G", "1")]))
-        with override_settings(PLUGIN_TESTING_EVENTS=True, TESTING_TABLE_EVENTS=True), \
+        with override_settings(PLUGIN_TESTING_EVENTS=True, PLUGIN_TESTING_EVENTS_ASYNC=True, TESTING_TABLE_EVENTS=True), \
                 mock.patch.object(events, "bulk_trigger_event", lambda event, entries: bulk.append(event)), \
                 mock.patch.object(events, "offload_task", lambda *args, **kwargs: single.append(args[1])), \
                 self.captureOnCommitCallbacks(execute=True):
