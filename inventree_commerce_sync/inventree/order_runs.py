@@ -38,6 +38,7 @@ MAX_DELIVERIES = 500    # webhook delivery ids kept (replay check)
 RETRY_PER_POLL = 50     # attention orders retried per poll
 AUDIT_SECONDS = 24 * 3600
 SLACK_SECONDS = 5       # a schedule that fires a little early still counts as due
+DEFAULT_POLL_MINUTES = 2  # how soon a failed audit is tried again when polling is off
 POLL_TASK = "inventree_commerce_sync.inventree.order_runs.poll_task"
 WEBHOOK_TASK = "inventree_commerce_sync.inventree.order_runs.webhook_task"
 
@@ -169,9 +170,11 @@ def poll(plugin, *, audit: bool = False, source: OrderSource | None = None,
     since = min(cursor.since(start), start) if audit else cursor.since(start)
     counts: dict[str, int] = {}
     error = None
+    finished = False
     handled: set[str] = set()
     try:
-        for order in source.read_orders(since):
+        # A poll skips what the cursor already handled (Zoho then reads no detail of it); an audit reads all.
+        for order in source.read_orders(since, known=None if audit else cursor.is_known):
             if audit or cursor.is_new(order):
                 result = handle(plugin, order, settings, sync_settings)
                 action = result.action if result else "failed"
@@ -182,6 +185,7 @@ def poll(plugin, *, audit: bool = False, source: OrderSource | None = None,
             for order in _retries(plugin, skip=handled):
                 handle(plugin, order, settings, sync_settings)
                 counts["retried"] = counts.get("retried", 0) + 1
+        finished = True
     except SyncError as exc:  # the shop refused or could not be reached: the next poll goes on
         error = redact(exc)
         log.warning("%s orders: %s", plugin.TARGET, error)
@@ -190,7 +194,10 @@ def poll(plugin, *, audit: bool = False, source: OrderSource | None = None,
             stored = OrderCursor.from_dict(state.get(key), plugin.TARGET, overlap=settings.overlap)
             stored.merge(cursor)  # another worker may have read further meanwhile
             state[key] = stored.to_dict()
-            state["last_audit" if audit else "last_poll"] = now.timestamp()
+            if audit and not finished:
+                state["audit_failed"] = now.timestamp()  # not done: tried again after a polling interval
+            else:
+                state["last_audit" if audit else "last_poll"] = now.timestamp()
             state["last_counts"] = counts
             state["last_error"] = error
     return counts
@@ -225,7 +232,9 @@ def scheduled(plugin, *, now: float | None = None) -> dict[str, int] | None:
     now = time.time() if now is None else now
     state = read_state(plugin)
     moment = datetime.fromtimestamp(now, UTC)
-    if settings.audit_days and now - float(state.get("last_audit") or 0) >= AUDIT_SECONDS - SLACK_SECONDS:
+    retry_seconds = (settings.poll_minutes or DEFAULT_POLL_MINUTES) * 60
+    if (settings.audit_days and now - float(state.get("last_audit") or 0) >= AUDIT_SECONDS - SLACK_SECONDS
+            and now - float(state.get("audit_failed") or 0) >= retry_seconds - SLACK_SECONDS):
         return poll(plugin, audit=True, now=moment)
     if settings.poll_minutes and now - float(state.get("last_poll") or 0) >= settings.poll_minutes * 60 - SLACK_SECONDS:
         return poll(plugin, now=moment)

@@ -18,6 +18,7 @@ cannot follow is flagged, never forced.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,12 +207,24 @@ def import_order(plugin, order: Order, settings: OrderSettings, sync_settings: S
     """Plan and apply one order under the plugin's row lock (a dry run only plans)."""
     from plugin.models import PluginConfig
 
-    with transaction.atomic():
+    with batched_events(), transaction.atomic():
         PluginConfig.objects.select_for_update().filter(pk=plugin.config_row().pk).first()
         result = plan(plugin, order, settings, sync_settings)
         if not settings.dry_run:
             apply(plugin, result, settings, sync_settings)
     return result
+
+
+def batched_events():
+    """InvenTree's events of one import (sales order and line created, issued, saved) queued
+    in one bulk write after the commit: offloaded one by one, each first scans the whole task
+    queue for a duplicate, which in a burst of orders costs more than the import itself.
+    InvenTree versions without ``batch_events`` offload them one by one."""
+    try:
+        from plugin.base.event.events import batch_events
+    except ImportError:
+        return nullcontext()
+    return batch_events()
 
 
 def apply(plugin, plan: Plan, settings: OrderSettings, sync_settings: SyncSettings) -> None:

@@ -71,7 +71,13 @@ def receive(plugin, request) -> JsonResponse:
 
 
 def queue(slug: str, payload: dict) -> None:
-    """Hand the delivery to the background worker (never inline: the shop is waiting)."""
+    """Hand the delivery to the background worker (never inline: the shop is waiting). No
+    duplicate check: InvenTree's scans (and unpickles) the whole task queue, seconds per
+    delivery in a burst, and two deliveries of one order are one sales order anyway."""
     from InvenTree.tasks import offload_task
 
-    offload_task(order_runs.WEBHOOK_TASK, slug, payload, force_async=True, group="commerce_sync")
+    try:
+        offload_task(order_runs.WEBHOOK_TASK, slug, payload, force_async=True, group="commerce_sync",
+                     check_duplicates=False)
+    except TypeError:  # an InvenTree whose offload_task has no check_duplicates
+        offload_task(order_runs.WEBHOOK_TASK, slug, payload, force_async=True, group="commerce_sync")

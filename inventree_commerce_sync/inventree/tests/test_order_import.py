@@ -105,6 +105,26 @@ class OrderImportTests(OrderFixtures, InvenTreeTestCase):
         status = order_runs.order_status(self.plugin)
         self.assertEqual((status["imported"], status["last_seen"]["id"], status["needs_attention"]), (2, "102", []))
 
+    def test_the_events_of_an_import_are_queued_in_one_write_after_it(self):
+        # One by one, InvenTree offloads each event after scanning the whole task queue for a
+        # duplicate: in a burst of orders that scan cost more than the import itself.
+        from common.settings import set_global_setting
+        from django.test import override_settings
+        from plugin.base.event import events
+
+        set_global_setting("ENABLE_PLUGINS_EVENTS", True)
+        bulk, single = [], []
+        self.source.put(shop_order("151", [(1, "OI-W", "2"), (2, "OI-G", "1")]))
+        with override_settings(PLUGIN_TESTING_EVENTS=True, PLUGIN_TESTING_EVENTS_ASYNC=True, TESTING_TABLE_EVENTS=True), \
+                mock.patch.object(events, "bulk_trigger_event", lambda event, entries: bulk.append(event)), \
+                mock.patch.object(events, "offload_task", lambda *args, **kwargs: single.append(args[1])), \
+                self.captureOnCommitCallbacks(execute=True):
+            self.poll()
+        self.assertEqual(imported("151").count(), 1)
+        self.assertIn("order_salesorder.created", bulk)
+        self.assertIn("order_salesorderlineitem.created", bulk)
+        self.assertEqual([e for e in single if e.startswith("order_salesorder")], [], "none offloaded one by one")
+
     def test_email_customers_are_matched_to_a_company_or_contact_else_created(self):
         configure("woocommerce", ORDER_CUSTOMER="email")
         known = Company.objects.create(name="Known Co", email="buyer@known.example", is_customer=True)
@@ -363,6 +383,29 @@ class OrderRunTests(OrderFixtures, InvenTreeTestCase):
         self.assertEqual((imported("1101").count(), imported("1102").count()), (1, 1))
         self.assertIsNotNone(order_runs.order_status(self.plugin)["last_audit"])
 
+    def test_a_poll_does_not_read_the_details_of_orders_it_already_handled(self):
+        # Zoho lists sales orders without their lines: one detail read per order, paced at
+        # 100 requests a minute. The overlap window must not make every poll read them again.
+        detail_reads: list[str] = []
+
+        class DetailSource(ListOrderSource):
+            def read_orders(self, since, known=None):
+                for order in super().read_orders(since):
+                    if known is None or not known(order.id, order.modified):
+                        detail_reads.append(order.id)
+                        yield order
+
+        self.source = DetailSource()
+        self.source.put(shop_order("1151", [(1, "OI-W", "1")]))
+        self.source.put(shop_order("1152", [(1, "OI-G", "1")], minutes=1))
+        self.poll()
+        self.source.put(shop_order("1153", [(1, "OI-W", "2")], minutes=2))
+        self.poll()
+        self.assertEqual(detail_reads, ["1151", "1152", "1153"], "each order read once")
+        self.assertEqual([imported(i).count() for i in ("1151", "1152", "1153")], [1, 1, 1])
+        order_runs.poll(self.plugin, audit=True, now=T0 + timedelta(hours=1))
+        self.assertEqual(detail_reads[3:], ["1151", "1152", "1153"], "the audit reads everything again")
+
     def test_an_order_inventree_refuses_is_kept_and_retried_without_blocking_the_rest(self):
         self.source.put(shop_order("1201", [(1, "OI-W", "1")]))
         self.source.put(shop_order("1202", [(1, "OI-G", "1")], minutes=1))
@@ -394,6 +437,21 @@ class OrderRunTests(OrderFixtures, InvenTreeTestCase):
         self.poll()
         self.assertEqual(imported("1301").count(), 1)
         self.assertIsNone(order_runs.order_status(self.plugin)["last_error"])
+
+    def test_an_audit_the_shop_did_not_answer_is_tried_again_not_skipped_for_a_day(self):
+        from inventree_commerce_sync.core.errors import TargetUnavailable
+
+        now = (T0 + timedelta(hours=1)).timestamp()
+        configure("woocommerce", ORDER_POLL_MINUTES=0)  # webhooks only: the audit is the one reader
+        self.source.put(shop_order("1401", [(1, "OI-W", "1")]))
+        down = mock.patch.object(ListOrderSource, "read_orders", side_effect=TargetUnavailable("woocommerce", "down"))
+        with down:
+            self.assertEqual(order_runs.scheduled(self.plugin, now=now), {}, "the daily audit is due, the shop is down")
+        self.assertIsNone(order_runs.order_status(self.plugin)["last_audit"], "a failed audit is not an audit")
+        self.assertIsNone(order_runs.scheduled(self.plugin, now=now + 60), "not retried at every schedule step")
+        self.assertEqual(order_runs.scheduled(self.plugin, now=now + 120)["create"], 1, "the shop is back")
+        self.assertEqual(imported("1401").count(), 1)
+        self.assertIsNone(order_runs.scheduled(self.plugin, now=now + 240), "audited: the next is a day later")
 
 
 class OtherWebhookTests(OrderFixtures, InvenTreeTestCase):
