@@ -37,7 +37,9 @@ MAX_ATTENTION = 500     # orders needing attention kept
 MAX_DELIVERIES = 500    # webhook delivery ids kept (replay check)
 RETRY_PER_POLL = 50     # attention orders retried per poll
 AUDIT_SECONDS = 24 * 3600
-SLACK_SECONDS = 5       # a schedule that fires a little early still counts as due
+# django-q looks for due schedules about every 30 s, so one run can come that much sooner after
+# a late one: it still counts as due (else a 2-minute poll would slip to 4 minutes).
+SLACK_SECONDS = 30
 DEFAULT_POLL_MINUTES = 2  # how soon a failed audit is tried again when polling is off
 POLL_TASK = "inventree_commerce_sync.inventree.order_runs.poll_task"
 WEBHOOK_TASK = "inventree_commerce_sync.inventree.order_runs.webhook_task"
@@ -221,7 +223,7 @@ def _error(plugin, message: str) -> None:
 
 
 def scheduled(plugin, *, now: float | None = None) -> dict[str, int] | None:
-    """Run by the schedule every minute: a poll every ORDER_POLL_MINUTES, an audit daily."""
+    """Run by the schedule (every ORDER_POLL_MINUTES, see schedule.py): a poll, or the daily audit when due."""
     try:
         settings = order_settings(plugin)
     except ConfigError as exc:
