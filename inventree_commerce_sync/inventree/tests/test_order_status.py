@@ -138,7 +138,7 @@ class OrderStatusTests(OrderFixtures, InvenTreeAPITestCase):
             self.assertIsNone(self.get(f"/plugin/{SLUGS[name]}/status/").data["orders"]["register_webhook_url"])
 
 
-def _unreachable(since):
+def _unreachable(since, known=None):
     from inventree_commerce_sync.core.errors import TargetError
 
     raise TargetError("woocommerce", "could not be reached (connection refused)")
