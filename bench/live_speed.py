@@ -251,7 +251,8 @@ class Speed:
         def order_of(count: int):
             order = PurchaseOrder.create(self.api, {"supplier": supplier.pk, "description": "speed"})
             with ThreadPoolExecutor(4) as pool:
-                list(pool.map(lambda n: order.addLineItem(part=supplier_parts[n % len(parts)].pk, quantity=2),
+                list(pool.map(lambda n: order.addLineItem(part=supplier_parts[n % len(parts)].pk, quantity=2,
+                                                                  merge_items=False),
                               range(count)))
             order.issue()
             return order
