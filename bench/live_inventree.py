@@ -507,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", action="store_true",
                         help="issue 11's measurements instead (bench/live_speed.py): latency, bursts, tasks, outage")
     parser.add_argument("--db", help="with --speed: the InvenTree database name, to count worker tasks with psql")
+    parser.add_argument("--only", help="with --speed: comma-separated scenarios to run, of "
+                        "single,allocation,burst,receipt,outage (receipt = the two 500-line receipts and the count)")
     args = parser.parse_args(argv)
 
     inventree = InvenTree(args.url, args.user, args.password)
@@ -518,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"InvenTree {info.get('version')} (API {info.get('apiVersion')}) at {args.url}; run tag {run.tag}", flush=True)
     run.create_parts()
     if args.speed:
-        return speed_main(run, args.db)
+        return speed_main(run, args.db, args.only)
     sandboxes = Sandboxes(run.products())
     try:
         run.configure_plugins(sandboxes)
@@ -555,8 +557,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def speed_main(run: Run, db: str | None) -> int:
-    from .live_speed import Speed
+def speed_main(run: Run, db: str | None, only: str | None = None) -> int:
+    from .live_speed import SCENARIOS, Speed
+
+    chosen = None if only is None else {name.strip() for name in only.split(",") if name.strip()}
+    if chosen is not None and not chosen <= set(SCENARIOS):
+        print(f"--only: unknown scenario(s) {sorted(chosen - set(SCENARIOS))}; choose from {', '.join(SCENARIOS)}",
+              file=sys.stderr)
+        return 2
 
     speed = Speed(run, db)
     speed.create_all_parts()
@@ -565,7 +573,7 @@ def speed_main(run: Run, db: str | None) -> int:
         # The defaults a shop runs with: the available quantity, reconciliation every 60 minutes.
         run.configure_plugins(sandboxes, QUANTITY="available", RECONCILE_MINUTES=60, VERIFY_MINUTES=1440)
         print("plugins active and configured", flush=True)
-        speed.all(sandboxes)
+        speed.all(sandboxes, chosen)
     except Failure as exc:
         run.failures.append(str(exc))
     finally:
