@@ -29,6 +29,11 @@ DEFAULT_CODES = {
     503: "internal_server_error",
 }
 
+
+# What a product and a variation answer alike about their price (the sandbox sells at one price).
+PRICES = {"price": "9.90", "regular_price": "9.90", "sale_price": "", "date_on_sale_from": None,
+          "date_on_sale_from_gmt": None, "date_on_sale_to": None, "date_on_sale_to_gmt": None}
+
 def error_response(status: int, message: str, code: str | None = None, **data: Any) -> Response:
     code = code or DEFAULT_CODES.get(status, "woocommerce_rest_error")
     return Response(status, {"code": code, "message": message, "data": {"status": status, **data}})
@@ -54,13 +59,7 @@ def product_json(record: Mapping[str, Any], host: str, *, manage_stock: bool | s
         "description": "",
         "short_description": "",
         "sku": record["sku"],
-        "price": "9.90",
-        "regular_price": "9.90",
-        "sale_price": "",
-        "date_on_sale_from": None,
-        "date_on_sale_from_gmt": None,
-        "date_on_sale_to": None,
-        "date_on_sale_to_gmt": None,
+        **PRICES,
         "price_html": '<span class="woocommerce-Price-amount amount">9.90</span>',
         "on_sale": False,
         "purchasable": True,
@@ -124,13 +123,7 @@ def variation_json(record: Mapping[str, Any], host: str, *, manage_stock: bool |
         "description": "",
         "permalink": f"http://{host}/?p={parent_id}&variation={variation_id}",
         "sku": record["sku"],
-        "price": "9.90",
-        "regular_price": "9.90",
-        "sale_price": "",
-        "date_on_sale_from": None,
-        "date_on_sale_from_gmt": None,
-        "date_on_sale_to": None,
-        "date_on_sale_to_gmt": None,
+        **PRICES,
         "on_sale": False,
         "status": "publish",
         "purchasable": True,
