@@ -23,7 +23,8 @@ from inventree_commerce_sync.core.orders import (
     parse_time,
 )
 from inventree_commerce_sync.core.redact import redact
-from inventree_commerce_sync.inventree.order_settings import OrderSettings, definitions
+from inventree_commerce_sync.inventree import config as C
+from inventree_commerce_sync.inventree.order_settings import OrderSettings
 
 UTC = UTC
 
@@ -131,11 +132,37 @@ def test_list_source_pages_in_modification_order_and_counts_requests():
 
 # -- the order import's settings (pure) ------------------------------------------------------------
 
+def definitions(title: str) -> dict:
+    return C.setting_definitions(OrderSettings, title)
+
+
 def test_a_new_install_imports_no_orders_and_would_start_in_dry_run():
     settings = OrderSettings.from_values({key: spec.get("default") for key, spec in definitions("Shop").items()})
     assert (settings.enabled, settings.dry_run, settings.customer, settings.allocate) == (False, True, "channel", False)
     assert (settings.poll_minutes, settings.audit_days) == (2, 7)
     assert definitions("Shop")["ORDER_WEBHOOK_SECRET"]["protected"] is True
+    assert "placed on Shop " in definitions("Shop")["ORDER_IMPORT"]["description"]
+
+
+@pytest.mark.parametrize("cls", [C.SyncSettings, OrderSettings])
+def test_each_setting_is_declared_once_and_its_stored_default_reads_as_its_typed_default(cls):
+    entries = C.setting_definitions(cls, "Shop")
+    assert list(entries) == list(C.setting_keys(cls))
+    assert cls.from_values({key: entry.get("default") for key, entry in entries.items()}) == cls()
+    for key, entry in entries.items():
+        assert C.setting_label(cls, key) == entry["name"] and entry["description"]
+
+
+def test_sync_and_order_settings_share_no_key():
+    assert not set(C.setting_keys(C.SyncSettings)) & set(C.setting_keys(OrderSettings))
+
+
+def test_order_settings_are_typed():
+    settings = OrderSettings.from_values({
+        "ORDER_IMPORT": "true", "ORDER_DRY_RUN": False, "ORDER_CUSTOMER": "email",
+        "ORDER_CHANNEL_CUSTOMER": "  Web shop  ", "ORDER_ALLOCATE": "1", "ORDER_POLL_MINUTES": "5",
+        "ORDER_AUDIT_DAYS": 30, "ORDER_WEBHOOK_SECRET": " s3cret-typed-1 "})
+    assert settings == OrderSettings(True, False, "email", "Web shop", True, 5, 30, "s3cret-typed-1")
 
 
 def test_the_webhook_secret_may_come_from_the_environment_and_is_masked():
@@ -148,11 +175,15 @@ def test_the_webhook_secret_may_come_from_the_environment_and_is_masked():
     assert stored.webhook_secret == "db-secret-value-6"
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"ORDER_POLL_MINUTES": "often"}, "ORDER_POLL_MINUTES"),
-    ({"ORDER_AUDIT_DAYS": "400"}, "ORDER_AUDIT_DAYS"),
-    ({"ORDER_CUSTOMER": "phone"}, "ORDER_CUSTOMER must be channel or email"),
+@pytest.mark.parametrize("values, key, problem", [
+    ({"ORDER_POLL_MINUTES": "often"}, "ORDER_POLL_MINUTES", "interval must be a whole number of minutes"),
+    ({"ORDER_AUDIT_DAYS": "400"}, "ORDER_AUDIT_DAYS", "must be between 0 (off) and 365 days"),
+    ({"ORDER_CUSTOMER": "phone"}, "ORDER_CUSTOMER", "must be one of channel, email (got 'phone')"),
+    ({"ORDER_IMPORT": "perhaps"}, "ORDER_IMPORT", "must be true or false"),
 ])
-def test_bad_order_settings_name_the_setting(values, message):
-    with pytest.raises(ConfigError, match=message):
+def test_bad_order_settings_name_the_setting(values, key, problem):
+    with pytest.raises(ConfigError) as caught:
         OrderSettings.from_values(values)
+    assert caught.value.key == key and problem in str(caught.value)
+    label = C.setting_label(OrderSettings, key)
+    assert caught.value.naming(lambda k: C.setting_label(OrderSettings, k)).startswith(f"{label} ")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.errors import ConfigError
 from ..core.http import check_base_url
@@ -40,6 +40,8 @@ SKU_PARAMETER = "parameter"
 METADATA_KEY = "commerce_sync"
 
 ENV_PREFIX = "INVENTREE_COMMERCE_SYNC_"
+
+T = TypeVar("T")
 
 
 def validate_buffer(value: object) -> None:
@@ -145,6 +147,48 @@ def _setting(key: str, name: str, description: str, default: Any, *, parse: Call
     return dataclasses.field(default=default, metadata={"key": key, "parse": parse, "definition": entry})
 
 
+def _declared(cls: type) -> tuple[dataclasses.Field, ...]:
+    return tuple(f for f in dataclasses.fields(cls) if "key" in f.metadata)
+
+
+def setting_keys(cls: type) -> tuple[str, ...]:
+    """The keys of the settings a dataclass declares with ``_setting``."""
+    return tuple(f.metadata["key"] for f in _declared(cls))
+
+
+def setting_label(cls: type, key: str) -> str:
+    return next(f.metadata["definition"]["name"] for f in _declared(cls) if f.metadata["key"] == key)
+
+
+def setting_definitions(cls: type, target_title: str) -> dict[str, dict[str, Any]]:
+    """The SettingsMixin entries of ``cls``'s settings; ``{target}`` in a text names the service."""
+    definitions: dict[str, dict[str, Any]] = {}
+    for f in _declared(cls):
+        entry = dict(f.metadata["definition"])
+        entry["description"] = entry["description"].replace("{target}", target_title)
+        if entry.get("default") is None:
+            del entry["default"]
+        definitions[f.metadata["key"]] = entry
+    return definitions
+
+
+def read_settings(cls: type[T], values: Mapping[str, Any]) -> T:
+    """``cls`` from stored values: each declared field parsed, its default where the value is
+    empty; a value that does not parse raises ConfigError naming the setting's key."""
+    typed: dict[str, Any] = {}
+    for f in _declared(cls):
+        key = f.metadata["key"]
+        value = values.get(key)
+        if value is None or value == "":
+            typed[f.name] = f.default
+            continue
+        try:
+            typed[f.name] = f.metadata["parse"](value)
+        except ValueError as exc:
+            raise ConfigError(str(exc), key=key) from None
+    return cls(**typed)
+
+
 def _choice(*choices: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = str(value)
@@ -214,41 +258,23 @@ class SyncSettings:
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> SyncSettings:
         """Typed settings from stored values; a bad value raises ConfigError naming the setting."""
-        typed: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            key = f.metadata["key"]
-            value = values.get(key)
-            if value is None or value == "":
-                typed[f.name] = f.default
-                continue
-            try:
-                typed[f.name] = f.metadata["parse"](value)
-            except ValueError as exc:
-                raise ConfigError(str(exc), key=key) from None
-        settings = cls(**typed)
+        settings = read_settings(cls, values)
         if settings.sku_source == SKU_PARAMETER and not settings.sku_parameter:
             raise ConfigError("is empty, but SKU source is a part parameter (SKU_PARAMETER names it)",
                               key="SKU_PARAMETER")
         return settings
 
 
-SYNC_KEYS: tuple[str, ...] = tuple(f.metadata["key"] for f in dataclasses.fields(SyncSettings))
+SYNC_KEYS: tuple[str, ...] = setting_keys(SyncSettings)
 
 
 def sync_setting_label(key: str) -> str:
-    return next(f.metadata["definition"]["name"] for f in dataclasses.fields(SyncSettings) if f.metadata["key"] == key)
+    return setting_label(SyncSettings, key)
 
 
 def sync_setting_definitions(target_title: str) -> dict[str, dict[str, Any]]:
     """SettingsMixin entries common to the four plugins; ``target_title`` names the service."""
-    definitions: dict[str, dict[str, Any]] = {}
-    for f in dataclasses.fields(SyncSettings):
-        entry = dict(f.metadata["definition"])
-        entry["description"] = entry["description"].replace("{target}", target_title)
-        if entry.get("default") is None:
-            del entry["default"]
-        definitions[f.metadata["key"]] = entry
-    return definitions
+    return setting_definitions(SyncSettings, target_title)
 
 
 def connection_config(target_cls: type[BaseTarget], values: Mapping[str, Any],

@@ -26,11 +26,13 @@ from ..core.cursor import OrderCursor
 from ..core.errors import ConfigError, SyncError
 from ..core.orders import Order, OrderSource, iso_utc, parse_time
 from ..core.redact import get_logger, redact
+from . import config as C
 from . import orders as I
 from .order_settings import OrderSettings
 
 log = get_logger(__name__)
 
+ORDER_KEYS = C.setting_keys(OrderSettings)
 STATE_KEY = "commerce_sync_orders"
 MAX_DRY_RUN = 200       # dry-run records kept (newest)
 MAX_ATTENTION = 500     # orders needing attention kept
@@ -69,8 +71,13 @@ def read_state(plugin) -> dict[str, Any]:
 
 
 def order_settings(plugin) -> OrderSettings:
-    return OrderSettings.from_values({key: plugin.get_setting(key) for key in OrderSettings.keys()},
-                                     target=plugin.TARGET, environ=os.environ)
+    """The plugin's order settings; a bad one is a ConfigError naming it by its label."""
+    values = {key: plugin.get_setting(key) for key in ORDER_KEYS}
+    try:
+        return OrderSettings.from_values(values, target=plugin.TARGET, environ=os.environ)
+    except ConfigError as exc:
+        label = exc.naming(lambda key: C.setting_label(OrderSettings, key))
+        raise ConfigError(f"{label} (plugin settings of {plugin.TITLE})") from None
 
 
 def order_source(plugin) -> OrderSource | None:
