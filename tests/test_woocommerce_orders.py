@@ -296,3 +296,38 @@ def test_ship_order_is_the_shared_face_and_a_repeat_changes_nothing(shop):
     again = client.ship_order(str(order_id), reference="SO-1/1", tracking="TR-9")
     assert again.outcome == ALREADY_SHIPPED
     assert len(shipped_notes(app, order_id, shipped_note("TR-9"))) == 1
+
+
+# -- the trash -------------------------------------------------------------------------------
+
+
+def test_a_trashed_order_keeps_its_stock_taken_leaves_the_list_and_only_read_removed_finds_it(shop):
+    app, client = shop
+    start = stock(app, "EL-005")
+    kept = place(app, ("EL-005", 1), at=T0)["id"]
+    trashed = place(app, ("EL-005", 2), at=T0)["id"]
+    app.orders.frozen = T0 + timedelta(minutes=5)
+    answer = client._json(client._send("DELETE", f"orders/{trashed}"))  # the admin's "Move to Trash"
+    assert answer["status"] == "processing"  # WooCommerce answers the order as it was
+    assert stock(app, "EL-005") == start - 3, "trashing puts no stock back"
+    assert [o.id for o in client.read_orders(LONG_AGO)] == [str(kept)]  # status=any leaves the trash out
+    [removed] = client.read_removed(LONG_AGO)
+    assert (removed.id, removed.status, removed.state) == (str(trashed), "trash", O.REMOVED)
+    assert removed.modified == T0 + timedelta(minutes=5) and [ln.sku for ln in removed.lines] == ["EL-005"]
+    assert list(client.read_removed(T0 + timedelta(minutes=6))) == []
+    with pytest.raises(TargetError, match="already been deleted"):
+        client._json(client._send("DELETE", f"orders/{trashed}"))
+
+    app.orders.set_status(app.orders.orders[trashed], "processing")  # restored from the trash
+    assert stock(app, "EL-005") == start - 3, "restoring takes no stock twice"
+    assert {o.id: o.state for o in client.read_orders(LONG_AGO)} == {str(kept): O.OPEN, str(trashed): O.OPEN}
+    assert list(client.read_removed(LONG_AGO)) == []
+
+
+def test_an_order_deleted_for_good_is_gone_and_its_stock_stays_taken(shop):
+    app, client = shop
+    start = stock(app, "EL-006")
+    gone = place(app, ("EL-006", 2))["id"]
+    client._json(client._send("DELETE", f"orders/{gone}", params={"force": "true"}))
+    assert stock(app, "EL-006") == start - 2
+    assert list(client.read_orders(LONG_AGO)) == [] and list(client.read_removed(LONG_AGO)) == []

@@ -155,3 +155,24 @@ def test_a_key_that_may_not_create_webhooks_gets_the_steps_to_do_it_by_hand(shop
         reader.register_webhook("http://127.0.0.1:9/hook", "s3cret")
     assert "Settings > Advanced > Webhooks" in str(refused.value) and "s3cret" not in str(refused.value)
     assert app.orders.hub.webhooks == {}
+
+
+def test_trashing_announces_the_id_alone_on_order_deleted_and_a_restore_is_an_order_update(shop, receiver):
+    app, client = shop
+    client.register_webhook(receiver.url, "s3cret")
+    client._json(client._send("POST", "webhooks", json={"topic": "order.deleted", "delivery_url": receiver.url,
+                                                         "secret": "s3cret", "status": "active"}))
+    record = place(app, ("EL-008", 1))
+    assert app.orders.hub.drain(10)
+    receiver.received.clear()
+    client._send("DELETE", f"orders/{record['id']}")
+    assert app.orders.hub.drain(10)
+    [(headers, body)] = receiver.deliveries()
+    assert headers["X-WC-Webhook-Topic"] == "order.deleted" and json.loads(body) == {"id": record["id"]}
+    assert client.order_from_webhook(json.loads(body)) is None  # the importer's audit reads the trash
+    receiver.received.clear()
+    app.orders.set_status(record, "processing")
+    assert app.orders.hub.drain(10)
+    [(headers, body)] = receiver.deliveries()  # order.restored has no webhook here; order.updated has
+    assert headers["X-WC-Webhook-Topic"] == "order.updated"
+    assert client.order_from_webhook(json.loads(body)).status == "processing"

@@ -28,7 +28,8 @@ OPEN = "open"            # goods promised: import, keep the lines
 SHIPPED = "shipped"      # goods gone: import if new; no more line changes
 CANCELLED = "cancelled"  # cancel the sales order (unless something was shipped)
 IGNORED = "ignored"      # holds no stock (draft, pending payment, failed): not an order yet
-STATES = (OPEN, SHIPPED, CANCELLED, IGNORED)
+REMOVED = "removed"      # out of the shop's order list, its stock NOT put back (WooCommerce's trash): flagged
+STATES = (OPEN, SHIPPED, CANCELLED, IGNORED, REMOVED)
 
 # ``known(order_id, modified)``: True when the caller has handled that order at that
 # modification time (or a later one), so a read may leave it out (``OrderCursor.is_known``).
@@ -293,6 +294,10 @@ class OrderSource(abc.ABC):
     says were handled at that time already are left out (a client that pays a request per
     order skips it; for the others it only filters).
 
+    ``read_removed(since)`` yields the orders modified since ``since`` that the shop's order
+    list leaves out but still keeps, their stock not put back (WooCommerce's trash); only the
+    order audit asks, and most shops have none.
+
     ``ship_order`` tells the shop about one shipment, at most once, and says what that came
     to; ``order_behaviour(config)`` says what the shop does with its stock at an order.
     """
@@ -306,6 +311,10 @@ class OrderSource(abc.ABC):
     @abc.abstractmethod
     def read_orders(self, since: datetime, known: Known | None = None) -> Iterator[Order]:
         """Orders modified since ``since`` (aware), oldest modification first, less the known."""
+
+    def read_removed(self, since: datetime) -> Iterator[Order]:
+        """Orders out of the shop's list since ``since`` (state REMOVED); none by default."""
+        return iter(())
 
     def order_from_webhook(self, payload: Mapping[str, Any]) -> Order | None:
         """The order a webhook delivered, normalised; None when the payload is not one (the
@@ -344,12 +353,19 @@ class ListOrderSource(OrderSource):
     def read_orders(self, since: datetime, known: Known | None = None) -> Iterator[Order]:
         if since.tzinfo is None:
             raise ValueError("since must be an aware datetime")
-        # Sorted by (modified, id) like the shops' own list order.
-        matching = sorted((o for o in self.orders if o.modified >= since), key=lambda o: (o.modified, o.id))
+        # Sorted by (modified, id) like the shops' own list order; removed orders are not listed.
+        matching = sorted((o for o in self.orders if o.modified >= since and o.state != REMOVED),
+                          key=lambda o: (o.modified, o.id))
         for start in range(0, max(len(matching), 1), self.page_size):
             self.pages += 1
             yield from (o for o in matching[start:start + self.page_size]
                         if known is None or not known(o.id, o.modified))
+
+    def read_removed(self, since: datetime) -> Iterator[Order]:
+        removed = sorted((o for o in self.orders if o.modified >= since and o.state == REMOVED),
+                         key=lambda o: (o.modified, o.id))
+        self.pages += 1
+        yield from removed
 
     def order_from_webhook(self, payload: Mapping[str, Any]) -> Order | None:
         wanted = str(payload.get("id", ""))

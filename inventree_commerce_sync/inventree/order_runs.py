@@ -158,7 +158,8 @@ def _attention(state: dict, order: Order, sales_order, problems: list[str], flag
 def poll(plugin, *, audit: bool = False, source: OrderSource | None = None,
          now: datetime | None = None) -> dict[str, int] | None:
     """Read the orders changed since the cursor (an audit: the last ORDER_AUDIT_DAYS
-    whatever the cursor says) and import them; then retry the orders needing attention.
+    whatever the cursor says, and the orders the shop removed from its list meanwhile) and
+    import them; then retry the orders needing attention.
     Returns counts per action, or None when import is off or not possible."""
     try:
         settings = order_settings(plugin)
@@ -190,6 +191,12 @@ def poll(plugin, *, audit: bool = False, source: OrderSource | None = None,
                 counts[action] = counts.get(action, 0) + 1
                 handled.add(order.id)
             cursor.seen(order)
+        if audit:  # orders out of the shop's list (WooCommerce's trash): not in the cursor, which follows the list
+            for order in source.read_removed(since):
+                result = handle(plugin, order, settings, sync_settings)
+                action = result.action if result else "failed"
+                counts[action] = counts.get(action, 0) + 1
+                handled.add(order.id)
         if not settings.dry_run:
             for order in _retries(plugin, skip=handled):
                 handle(plugin, order, settings, sync_settings)

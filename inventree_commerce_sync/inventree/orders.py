@@ -12,8 +12,9 @@ An order with a line that cannot be imported (unknown SKU, a part that is not sa
 quantity that is not a positive number) is created on hold, with its good lines and a note
 naming each problem line; it is issued by itself once a later read finds no problem. After
 import: cancelled on the shop cancels the sales order (InvenTree releases its allocations)
-unless something was shipped; changed lines follow until something was shipped. What
-cannot follow is flagged, never forced.
+unless something was shipped; changed lines follow until something was shipped. Moved to
+the shop's trash (which keeps the stock taken) is flagged, the sales order left as it is.
+What cannot follow is flagged, never forced.
 """
 
 from __future__ import annotations
@@ -129,8 +130,8 @@ def plan(plugin, order: Order, settings: OrderSettings, sync_settings: SyncSetti
 
     existing = find_sales_order(plugin.TARGET, order.id)
     if existing is None:
-        if order.state in (O.CANCELLED, O.IGNORED):
-            return Plan(order, SKIP)  # never imported, and holds no stock: nothing to do
+        if order.state in (O.CANCELLED, O.IGNORED, O.REMOVED):
+            return Plan(order, SKIP)  # never imported, and not an order any more: nothing to do
         company, name = find_customer(plugin, order, settings)
         return _with_lines(Plan(order, CREATE, None, customer=company, customer_name=name), plugin, sync_settings)
 
@@ -140,9 +141,17 @@ def plan(plugin, order: Order, settings: OrderSettings, sync_settings: SyncSetti
     stored_modified = parse_time(stored["modified"]) if stored.get("modified") else None
     if stored_modified is not None and order.modified < stored_modified:
         return result  # an older version (a late webhook): what we have is newer
+    status = existing.status
+    if order.state == O.REMOVED:  # the shop kept the stock taken: cancelling here would offer it again
+        if status == SalesOrderStatus.CANCELLED.value:
+            result.action = SKIP  # settled: cancelled here, in the trash there
+        else:
+            result.action, result.flag = FLAG, (
+                f"moved to the trash on the shop ({order.status!r}), which put no stock back: the sales order "
+                "was left as it is; restore the order on the shop, or cancel the sales order here")
+        return result
     if stored_modified == order.modified and not stored.get("problems"):
         return result  # exactly this version was imported, complete
-    status = existing.status
     if order.state == O.CANCELLED:
         if status == SalesOrderStatus.CANCELLED.value:
             return result

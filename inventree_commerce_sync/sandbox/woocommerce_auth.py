@@ -44,6 +44,7 @@ UNAUTHENTICATED = {
     "notes.create": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
     "webhooks.create": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
     "notes.delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
+    "orders.delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
     "webhooks.delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
 }
 NOT_LOGGED_IN = ("woocommerce_rest_cannot_view", "Sorry, you cannot view this resource.")

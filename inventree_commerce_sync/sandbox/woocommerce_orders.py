@@ -6,6 +6,12 @@ What WooCommerce does (``wc-stock-functions.php``, the REST orders controllers, 
   or completed (the order's "stock reduced" flag, each line's ``_reduced_stock`` meta); going
   back to pending, or being cancelled, puts back what was taken. Refunded and failed change
   nothing. A variation whose stock its parent manages lowers the parent's stock.
+- Trash (``DELETE orders/<id>``, or the admin's "Move to Trash") writes the status column
+  alone (``OrdersTableDataStore::trash_order``): no status transition, so no stock goes
+  back, and ``date_modified`` moves; the webhook ``order.deleted`` carries ``{"id"}`` only.
+  Restoring gives back the old status (``order.restored`` and ``order.updated``); the stock
+  stays taken (the order's "stock reduced" flag is still set). ``force=true`` deletes for
+  good, stock untouched.
 - ``GET orders``: ``status`` defaults to ``any`` (every status but ``trash``); ``orderby``
   takes date, id, include, title, slug and modified (the docs omit modified), ties broken by
   id in the same direction; ``modified_after`` is strict. A time without an offset is read as
@@ -134,9 +140,25 @@ class OrderBook:
             self._reduce(record)
         elif status in RESTORING:
             self._restore(record)
-        if fire:
-            topic = "order.deleted" if status == "trash" else "order.restored" if old == "trash" else "order.updated"
-            self._fire(record, topic)
+        if not fire:
+            return
+        if status == "trash":  # a "deleted" event carries the id alone (WC_Webhook::build_payload)
+            self.hub.fire("order.deleted", {"id": record["id"]}, self.host)
+            return
+        if old == "trash":  # untrash_order() saves the order: woocommerce_update_order fires too
+            self._fire(record, "order.restored")
+        self._fire(record, "order.updated")
+
+    def trash(self, record: dict[str, Any]) -> None:
+        """``$order->delete()``: into the trash, the status column alone (no status transition,
+        so no stock goes back); a second time is refused by the caller."""
+        self.set_status(record, "trash")
+
+    def delete(self, record: dict[str, Any]) -> None:
+        """``$order->delete(true)``: gone for good; its stock is not put back either."""
+        del self.orders[record["id"]]
+        if record["status"] != "trash":
+            self.hub.fire("order.deleted", {"id": record["id"]}, self.host)
 
     def set_quantities(self, record: dict[str, Any], quantities: Mapping[int, int]) -> None:
         """The admin edits line quantities (0 removes the line); stock follows for lines

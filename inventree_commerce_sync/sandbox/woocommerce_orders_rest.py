@@ -32,6 +32,7 @@ class OrderRoutes:
         add = self.book.shop.add_route
         add("GET", rf"{API}/orders/?", "orders.list", self._list)
         add("GET", rf"{API}/orders/(?P<id>\d+)/?", "orders.get", self._get)
+        add("DELETE", rf"{API}/orders/(?P<id>\d+)/?", "orders.delete", self._delete)
         add("GET", rf"{API}/orders/(?P<id>\d+)/notes/?", "notes.list", self._list_notes)
         add("POST", rf"{API}/orders/(?P<id>\d+)/notes/?", "notes.create", self._create_note)
         add("GET", rf"{API}/orders/(?P<id>\d+)/notes/(?P<note>\d+)/?", "notes.get", self._get_note)
@@ -126,6 +127,20 @@ class OrderRoutes:
                 self.book._fire(record, "order.updated")
             return Response(200, self.book.order_json(record, self.book.host))
         return self._guard(update)
+
+    def _delete(self, request: Request) -> Response:
+        """WC_REST_CRUD_Controller::delete_item: the answer is the order as it was before."""
+        def delete() -> Response:
+            record = self._order(request)
+            answer = self.book.order_json(record, self.book.host)
+            if to_bool(request.arg("force", "false")):
+                self.book.delete(record)
+            elif record["status"] == "trash":
+                raise _Refusal(410, "woocommerce_rest_already_trashed", "The shop_order has already been deleted.")
+            else:
+                self.book.trash(record)
+            return Response(200, answer)
+        return self._guard(delete)
 
     # -- REST handlers: notes ---------------------------------------------------------------------
 

@@ -19,8 +19,14 @@ once more from where the first one was, so nothing slips through.
 
 Lines are taken by their own SKU (a variation's, which WooCommerce itself falls back to the
 parent's when the variation has none). processing and on-hold are open, completed shipped,
-cancelled, refunded and trash cancelled; pending, failed and checkout-draft hold no stock
-and are ignored until they change. A status WooCommerce does not ship (a plugin's, such as
+cancelled and refunded cancelled; pending, failed and checkout-draft hold no stock and are
+ignored until they change.
+
+An order moved to the trash is REMOVED, not cancelled: trashing writes the status column
+alone (``OrdersTableDataStore::trash_order``, or ``wp_trash_post``), so no status transition
+runs and WooCommerce puts no stock back; restoring it gives back its old status (its stock
+stays taken). ``status=any`` leaves the trash out, so only the order audit reads it, with
+``status=trash`` (``read_removed``). A status WooCommerce does not ship (a plugin's, such as
 "shipped" or "partially-shipped") counts as open: such statuses come after payment.
 """
 
@@ -46,7 +52,7 @@ if TYPE_CHECKING:
 log = get_logger(__name__)
 
 STATES = {"processing": O.OPEN, "on-hold": O.OPEN, "completed": O.SHIPPED, "cancelled": O.CANCELLED,
-          "refunded": O.CANCELLED, "trash": O.CANCELLED, "pending": O.IGNORED, "failed": O.IGNORED,
+          "refunded": O.CANCELLED, "trash": O.REMOVED, "pending": O.IGNORED, "failed": O.IGNORED,
           "checkout-draft": O.IGNORED, "draft": O.IGNORED, "auto-draft": O.IGNORED}
 NOT_SHIPPABLE = ("cancelled", "refunded", "failed", "trash", "checkout-draft")
 ORDER_FIELDS = "id,number,status,date_created_gmt,date_modified_gmt,billing,shipping,line_items"
@@ -103,10 +109,16 @@ class WooCommerceOrders(O.OrderSource):
         log.warning("%s: orders kept changing while they were read %d times; the cursor's overlap and the order "
                     "audit read again from %s", self.name, MAX_READS, O.iso_utc(start))
 
-    def _read_from(self, since: datetime) -> Iterator[O.Order]:
+    def read_removed(self, since: datetime) -> Iterator[O.Order]:
+        """The orders moved to the trash and modified (trashed) since ``since``."""
+        if since.tzinfo is None:
+            raise ValueError("since must be an aware datetime")
+        return (order for order in self._read_from(since, status="trash") if order.modified >= since)
+
+    def _read_from(self, since: datetime, status: str = "any") -> Iterator[O.Order]:
         after = since.astimezone(UTC).replace(microsecond=0) - timedelta(seconds=1)
         params = {"modified_after": after.strftime("%Y-%m-%dT%H:%M:%S"), "dates_are_gmt": "true",
-                  "orderby": "modified", "order": "asc", "status": "any", "per_page": self.per_page,
+                  "orderby": "modified", "order": "asc", "status": status, "per_page": self.per_page,
                   "_fields": ORDER_FIELDS}
         for page in range(1, MAX_ORDER_PAGES + 1):
             response = self._send("GET", "orders", params={**params, "page": page})

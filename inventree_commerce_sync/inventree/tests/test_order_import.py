@@ -25,7 +25,7 @@ from order.status_codes import SalesOrderStatus
 from part.models import Part
 from stock.models import StockItem, StockLocation
 
-from inventree_commerce_sync.core.orders import CANCELLED, OPEN, Customer, ListOrderSource, Order, OrderLine
+from inventree_commerce_sync.core.orders import CANCELLED, OPEN, REMOVED, Customer, ListOrderSource, Order, OrderLine
 from inventree_commerce_sync.inventree import order_runs, orders, webhooks
 
 from .helpers import SLUGS, activate_plugins, configure, plugin
@@ -382,6 +382,40 @@ class OrderRunTests(OrderFixtures, InvenTreeTestCase):
         self.assertEqual(order_runs.poll(self.plugin, audit=True, now=T0 + timedelta(hours=2))["create"], 1)
         self.assertEqual((imported("1101").count(), imported("1102").count()), (1, 1))
         self.assertIsNotNone(order_runs.order_status(self.plugin)["last_audit"])
+
+    def test_an_order_moved_to_the_shop_s_trash_is_flagged_by_the_audit_and_left_as_it_is(self):
+        # WooCommerce's trash puts no stock back, and its order list leaves the trash out: the
+        # sales order must keep its stock (cancelling it would offer that stock again).
+        StockItem.objects.create(part=self.widget, quantity=10, location=self.store)
+        configure("woocommerce", ORDER_ALLOCATE=True, LOCATION=self.store.pk)
+        for order_id in ("1201", "1202"):
+            self.source.put(shop_order(order_id, [(1, "OI-W", "2")]))
+        self.poll()
+        cancelled_here, kept = imported("1201").get(), imported("1202").get()
+        cancelled_here.cancel_order()  # the admin already cancelled this one in InvenTree
+        for order_id in ("1201", "1202", "1203"):  # 1203: placed and trashed before any read
+            self.source.put(shop_order(order_id, [(1, "OI-W", "2")], minutes=5, state=REMOVED, status="trash"))
+        self.poll()
+        self.assertEqual(order_runs.order_status(self.plugin)["needs_attention"], [], "a poll cannot see the trash")
+
+        counts = order_runs.poll(self.plugin, audit=True, now=T0 + timedelta(hours=2))
+        self.assertEqual((counts.get("flag"), counts.get("skip")), (1, 2))
+        kept.refresh_from_db()
+        self.assertEqual(kept.status, SalesOrderStatus.IN_PROGRESS.value, "not cancelled")
+        self.assertEqual(sum(a.quantity for a in SalesOrderAllocation.objects.filter(line__order=kept)), 2)
+        [entry] = order_runs.order_status(self.plugin)["needs_attention"]
+        self.assertEqual((entry["order_id"], entry["sales_order"]), ("1202", kept.pk))
+        self.assertIn("moved to the trash on the shop", entry["flag"])
+        self.assertIn("put no stock back", order_runs.attention_csv(self.plugin))
+        self.assertFalse(imported("1203").exists())
+        order_runs.poll(self.plugin, audit=True, now=T0 + timedelta(hours=3))  # the next audit: still one flag
+        self.assertEqual(len(order_runs.order_status(self.plugin)["needs_attention"]), 1)
+
+        self.source.put(shop_order("1202", [(1, "OI-W", "2")], minutes=10))  # restored from the trash
+        self.poll()
+        kept.refresh_from_db()
+        self.assertEqual((kept.status, lines_of(kept)), (SalesOrderStatus.IN_PROGRESS.value, {"OI-W": 2}))
+        self.assertEqual(order_runs.order_status(self.plugin)["needs_attention"], [])
 
     def test_a_poll_does_not_read_the_details_of_orders_it_already_handled(self):
         # Zoho lists sales orders without their lines: one detail read per order, paced at
