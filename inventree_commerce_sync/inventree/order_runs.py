@@ -12,9 +12,12 @@ Functions the worker runs by dotted path are at the end (``poll_task``, ``webhoo
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -39,6 +42,9 @@ MAX_ATTENTION = 500     # orders needing attention kept
 MAX_DELIVERIES = 500    # webhook delivery ids kept (replay check)
 RETRY_PER_POLL = 50     # attention orders retried per poll
 AUDIT_SECONDS = 24 * 3600
+RECENT_SECONDS = 600    # a webhook payload imported this recently is not imported again (webhook_task)
+MAX_RECENT = 2000
+_recent: OrderedDict[tuple[str, str], float] = OrderedDict()  # this process's (slug, payload digest) -> when
 # django-q looks for due schedules about every 30 s, so one run can come that much sooner after
 # a late one: it still counts as due (else a 2-minute poll would slip to 4 minutes).
 SLACK_SECONDS = 30
@@ -318,7 +324,16 @@ def poll_task(slug: str) -> None:
 
 def webhook_task(slug: str, payload: dict[str, Any]) -> None:
     """A verified delivery: import the order it carries, or read the shop when the client
-    cannot read a payload (the poll finds the order either way)."""
+    cannot read a payload (the poll finds the order either way).
+
+    A payload this worker process imported in the last RECENT_SECONDS is skipped before any
+    database access: WooCommerce announces each new order twice (order.created, then
+    order.updated, with the same body), and in a burst the second task's settings reads,
+    client build and row lock delayed the orders queued behind it by seconds. Only a
+    shortcut: another worker, or a restarted one, imports it again and finds it unchanged."""
+    key = (slug, hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest())
+    if _recently_imported(key):
+        return
     plugin = _plugin(slug)
     if plugin is None:
         return
@@ -331,5 +346,15 @@ def webhook_task(slug: str, payload: dict[str, Any]) -> None:
     order = source.order_from_webhook(payload) if source is not None else None
     if order is None:
         poll(plugin, source=source)
-    else:
-        handle(plugin, order, settings, plugin.sync_settings())
+    elif handle(plugin, order, settings, plugin.sync_settings()) is not None and not settings.dry_run:
+        _recent[key] = time.monotonic()
+        while len(_recent) > MAX_RECENT:
+            _recent.popitem(last=False)
+
+
+def _recently_imported(key: tuple[str, str]) -> bool:
+    seen = _recent.get(key)
+    if seen is not None and time.monotonic() - seen < RECENT_SECONDS:
+        return True
+    _recent.pop(key, None)
+    return False

@@ -68,6 +68,7 @@ class OrderFixtures:
         for name in ("magento", "zoho", "invoiceninja"):
             configure(name, ENABLED=False, ORDER_IMPORT=False)
         self.source = ListOrderSource(page_size=2)
+        order_runs._recent.clear()  # the worker's memory of payloads it imported
 
     def poll(self, **kwargs):
         return order_runs.poll(self.plugin, source=self.source, now=T0 + timedelta(hours=1), **kwargs)
@@ -273,6 +274,18 @@ class WebhookTests(OrderFixtures, InvenTreeTestCase):
             order_runs.webhook_task(*self.queued[0])  # what the worker runs
         self.poll()  # the poll delivers the same order again
         self.assertEqual(imported("801").count(), 1)
+
+    def test_a_payload_delivered_twice_is_imported_once_and_the_second_task_costs_no_query(self):
+        # WooCommerce announces a new order as order.created and order.updated, same body.
+        self.source.put(shop_order("803", [(1, "OI-W", "1")]))
+        payload = {"id": 803, "status": "processing", "date_modified_gmt": "2026-11-30T09:00:00"}
+        with mock.patch.object(order_runs, "order_source", lambda plugin: self.source):
+            order_runs.webhook_task(SLUGS["woocommerce"], payload)
+            with self.assertNumQueries(0):
+                order_runs.webhook_task(SLUGS["woocommerce"], dict(payload))
+            self.source.put(shop_order("803", [(1, "OI-W", "3")], minutes=1))  # a change: a new body
+            order_runs.webhook_task(SLUGS["woocommerce"], {**payload, "date_modified_gmt": "2026-11-30T09:01:00"})
+        self.assertEqual(lines_of(imported("803").get()), {"OI-W": 3})
 
     def test_bad_missing_and_replayed_signatures_are_refused(self):
         body = json.dumps({"id": 802}).encode()
