@@ -1,7 +1,9 @@
 """The InvenTree-side ledger: what was pushed for each part, kept in the part's metadata.
 
 Implements ``core.ledger.Ledger`` (get_many / put_many / entries). An entry lives in
-``Part.metadata["commerce_sync_status"][<target>]`` with the SKU it was recorded for; an
+``Part.metadata["commerce_sync_status"][<target>]`` with the SKU it was recorded for and
+what the client keeps of the record (``remote_data``: Magento's stock item flags, Zoho's
+item kind, so that a known SKU costs fewer requests, as with the command line's ledger); an
 entry recorded for another SKU (the part's SKU changed) counts as absent. Writes go
 through ``bulk_update`` of the metadata column only, so that they fire no save signal and
 hence no event (a push must not trigger another push).
@@ -20,14 +22,18 @@ from ..core.ledger import LedgerEntry
 STATUS_KEY = "commerce_sync_status"
 
 _FIELDS = ("status", "quantity", "pending_quantity", "remote_id", "attempts",
-           "last_error", "last_attempt", "last_success")
+           "last_error", "last_attempt", "last_success", "remote_data")
 
 
 def entry_to_json(entry: LedgerEntry) -> dict[str, Any]:
     data: dict[str, Any] = {"sku": entry.sku}
     for name in _FIELDS:
         value = getattr(entry, name)
-        data[name] = str(value) if isinstance(value, Decimal) else value
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        data[name] = value
     return data
 
 
@@ -45,6 +51,9 @@ def entry_from_json(data: Mapping[str, Any]) -> LedgerEntry:
         last_error=data.get("last_error"),
         last_attempt=data.get("last_attempt"),
         last_success=data.get("last_success"),
+        # What the client keeps of the record (see LedgerEntry.remote_data); anything but
+        # an object (an entry written before it was kept) means: look the SKU up.
+        remote_data=dict(remote_data) if isinstance(remote_data := data.get("remote_data"), Mapping) else None,
     )
 
 

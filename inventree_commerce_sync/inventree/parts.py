@@ -132,3 +132,8 @@ def all_linked(target: str, settings: SyncSettings) -> dict[int, tuple[str | Non
     from part.models import Part
 
     return part_skus(target, settings, Part.objects.all())
+
+
+def linked_part_ids(target: str, settings: SyncSettings) -> list[int]:
+    """The ids of every part linked to ``target``, in order (one part query)."""
+    return sorted(pk for pk, (sku, _) in all_linked(target, settings).items() if sku)

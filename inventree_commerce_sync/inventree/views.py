@@ -2,7 +2,10 @@
 
 Under /plugin/<slug>/:
   status/            GET  sync status rows (?part=<id> for one part, ?out_of_sync=1), with the
-                          settings that make the pushed number (quantity basis, safety buffer)
+                          settings that make the pushed number (quantity basis, safety buffer);
+                          without a part, one page of the linked parts' rows (?limit=, at most
+                          MAX_LIMIT, default DEFAULT_LIMIT; ?offset=), with "count" (all rows)
+                          and "next" (the next page's URL, None on the last)
   status.csv         GET  every linked part not in sync, as CSV
   sync/              POST sync now: {"part": id} syncs that part at once and returns its
                           status; without a part, a full sync is offloaded to the worker
@@ -22,6 +25,8 @@ No secret is ever part of an answer: rows hold no secret settings, and errors ar
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.http import HttpResponse
 from rest_framework import permissions
 from rest_framework.response import Response
@@ -31,7 +36,7 @@ from rest_framework.views import APIView
 from ..core.errors import ConfigError, SyncError
 from ..core.redact import redact
 from ..core.settings import parse_bool
-from . import order_runs, sync, webhook_setup
+from . import order_runs, parts, sync, webhook_setup
 
 
 class StaffOnly(permissions.BasePermission):
@@ -75,14 +80,41 @@ def _flag(value) -> bool:
         return False
 
 
+DEFAULT_LIMIT, MAX_LIMIT = 100, 1000  # status rows per page without a part (50,000 would take seconds)
+
+
+def _whole(value, default: int, low: int, high: int | None, name: str) -> int:
+    if value in (None, ""):
+        return default
+    number = _part_id(value)
+    if number is None or number < low or (high is not None and number > high):
+        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        raise ValueError(f"{name} must be a whole number {bounds}, not {str(value)[:40]!r}")
+    return number
+
+
 class StatusView(PluginView):
     def get(self, request):
-        part = request.query_params.get("part")
+        params = request.query_params
+        part = params.get("part")
         if part is not None and _part_id(part) is None:
             return Response({"error": "part must be a part id"}, status=400)
         try:
-            rows = sync.status_rows(self.plugin, None if part is None else [_part_id(part)],
-                                    only_out_of_sync=_flag(request.query_params.get("out_of_sync")))
+            limit = _whole(params.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit")
+            offset = _whole(params.get("offset"), 0, 0, None, "offset")
+        except ValueError as exc:
+            return Response({"error": str(exc)}, status=400)
+        only_out_of_sync = _flag(params.get("out_of_sync"))
+        page: dict = {}
+        try:
+            if part is not None:
+                rows = sync.status_rows(self.plugin, [_part_id(part)], only_out_of_sync=only_out_of_sync)
+            else:
+                rows, count = status_page(self.plugin, offset, limit, only_out_of_sync=only_out_of_sync)
+                following = request.GET.copy()
+                following["offset"], following["limit"] = str(offset + limit), str(limit)
+                page = {"count": count, "offset": offset, "limit": limit,
+                        "next": f"{request.path}?{following.urlencode()}" if offset + limit < count else None}
         except ConfigError as exc:
             return Response({"error": redact(exc)}, status=400)
         state = sync.read_state(self.plugin)
@@ -96,10 +128,30 @@ class StatusView(PluginView):
             "last_error": redact(state["last_error"]) if state.get("last_error") else None,
             "last_summary": state.get("last_summary"),
             "pending_parts": len(state.get("dirty") or ()),
+            "next_retry": _iso(state.get("retry_at")),
             "warnings": self.plugin.security_warnings(),
             "parts": rows,
+            **page,
             "orders": orders_status(self.plugin, request),
         })
+
+
+def status_page(plugin, offset: int, limit: int, *, only_out_of_sync: bool) -> tuple[list[dict], int]:
+    """(rows of one page, how many rows in all) of the linked parts. Only the rows of the page
+    are made, except for ``only_out_of_sync``, which has to compare every part to count them."""
+    if only_out_of_sync:
+        rows = sync.status_rows(plugin, None, only_out_of_sync=True)
+        return rows[offset:offset + limit], len(rows)
+    linked = parts.linked_part_ids(plugin.TARGET, plugin.sync_settings())
+    page = linked[offset:offset + limit]
+    return (sync.status_rows(plugin, page) if page else []), len(linked)
+
+
+def _iso(timestamp) -> str | None:
+    try:
+        return None if not timestamp else datetime.fromtimestamp(float(timestamp), UTC).isoformat(timespec="seconds")
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def orders_status(plugin, request) -> dict:

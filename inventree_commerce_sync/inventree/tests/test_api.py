@@ -131,6 +131,32 @@ class StaffEndpointTests(InvenTreeAPITestCase):
         self.assertIn("API-DUP", text)
         self.assertNotIn("API-W,", text)
 
+    def test_status_without_a_part_answers_one_page_at_a_time(self):
+        linked = sorted(p.pk for p in (self.widget, self.missing, self.dup_a, self.dup_b))
+        seen, path, params = [], self.base + "status/", {"limit": 3}
+        for _ in range(3):
+            page = self.get(path, params).data
+            self.assertEqual(page["count"], 4)
+            self.assertLessEqual(len(page["parts"]), 3)
+            seen += [r["part"] for r in page["parts"]]
+            if page["next"] is None:
+                break
+            path, params = page["next"], {}
+        self.assertEqual(seen, linked)  # every linked part once, in order; the unlinked one is left out
+        self.assertEqual(len(self.get(self.base + "status/").data["parts"]), 4)  # default: 100 a page
+        out = self.get(self.base + "status/", {"out_of_sync": 1, "limit": 1, "offset": 1}).data
+        self.assertEqual((out["count"], [r["part"] for r in out["parts"]]), (4, [linked[1]]))
+        for bad in ({"limit": 0}, {"limit": 1001}, {"limit": "x"}, {"offset": -1}):
+            error = self.get(self.base + "status/", bad, expected_code=400).data["error"]
+            self.assertIn(next(iter(bad)), error)
+
+    def test_the_status_says_when_a_failed_push_is_retried(self):
+        self.assertIsNone(self.get(self.base + "status/", {"part": self.widget.pk}).data["next_retry"])
+        sync.update_state(self.plugin, retry_at=1_800_000_000.0, last_error="magento: cannot connect")
+        status = self.get(self.base + "status/", {"part": self.widget.pk}).data
+        self.assertEqual((status["next_retry"], status["last_error"]),
+                         ("2027-01-15T08:00:00+00:00", "magento: cannot connect"))
+
     def test_test_connection(self):
         result = self.get(self.base + "check/").data
         self.assertTrue(result["ok"], result)
