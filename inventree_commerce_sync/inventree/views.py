@@ -2,7 +2,10 @@
 
 Under /plugin/<slug>/:
   status/            GET  sync status rows (?part=<id> for one part, ?out_of_sync=1), with the
-                          settings that make the pushed number (quantity basis, safety buffer)
+                          settings that make the pushed number (quantity basis, safety buffer,
+                          the target's order behaviour); a row of a request for at most
+                          sync.EXPLAINED_PARTS parts also says how its number was made
+                          ("offer": core.offer.Offer.to_json, and "sellable")
   status.csv         GET  every linked part not in sync, as CSV
   sync/              POST sync now: {"part": id} syncs that part at once and returns its
                           status; without a part, a full sync is offloaded to the worker
@@ -92,8 +95,11 @@ class StatusView(PluginView):
             "enabled": self.plugin.sync_enabled(),
             "dry_run": settings.dry_run,
             "quantity_basis": settings.quantity,
+            "order_behaviour": sync.configured_behaviour(self.plugin).value,
             "buffer": str(settings.buffer),
             "last_error": redact(state["last_error"]) if state.get("last_error") else None,
+            # the last push's orders-first import could not read the shop's orders (orders_first.py)
+            "orders_stale": redact(state["orders_stale"]) if state.get("orders_stale") else None,
             "last_summary": state.get("last_summary"),
             "pending_parts": len(state.get("dirty") or ()),
             "warnings": self.plugin.security_warnings(),
