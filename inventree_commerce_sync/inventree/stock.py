@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Func, OuterRef, Q, Subquery, Sum
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 
 from ..core import offer as O
@@ -140,11 +140,16 @@ def _open_lines(trees: dict[int, list[dict]], location, include_variants: bool):
                                          output_field=models.DecimalField()),
                       allocated_here=Coalesce(Sum("allocations__quantity", filter=pending & scope), ZERO,
                                               output_field=models.DecimalField()),
-                      shop_target=KT(f"order__metadata__{META}__target"),
-                      shop_state=KT(f"order__metadata__{META}__state"),
-                      shop_open=KT(f"metadata__{META}__open"))
+                      shop_target=_meta_text("order__metadata", "target"),
+                      shop_state=_meta_text("order__metadata", "state"),
+                      shop_open=_meta_text("metadata", "open"))
             .values("pk", "part_id", "part__tree_id", "part__lft", "part__rght", "quantity", "shipped",
                     "allocated", "allocated_here", "shop_target", "shop_state", "shop_open"))
+
+
+def _meta_text(field: str, key: str) -> KeyTextTransform:
+    """metadata -> commerce_sync -> key as text (None when absent), across a relation too."""
+    return KeyTextTransform(key, KeyTransform(META, field))
 
 
 def _add_open_orders(result: dict[int, O.PartStock], trees: dict[int, list[dict]], location,
