@@ -119,8 +119,10 @@ class Run:
             if all(s is not None for s in seconds.values()):
                 break
             time.sleep(0.5)
-        for target in expected:
+        for target in expected:  # and still so once all are there (the ordering shop was there before the push)
             held[target] = sellable(self.sandboxes[target])
+            if any(held[target].get(sku) != q for sku, q in expected[target].items()):
+                seconds[target] = None
         return seconds, held
 
     def check(self, target: str, step: str, figure: int, timeout: float, started: float | None = None) -> None:
