@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from company.models import Company
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from InvenTree.unit_test import InvenTreeAPITestCase
 from order.models import SalesOrder, SalesOrderAllocation, SalesOrderLineItem
 from part.models import Part
@@ -16,7 +18,7 @@ from stock.models import StockItem, StockLocation
 
 from inventree_commerce_sync.core.offer import AFTER_OPEN_ORDERS
 from inventree_commerce_sync.demo_orders import place_order
-from inventree_commerce_sync.inventree import order_runs, orders_first, sync
+from inventree_commerce_sync.inventree import order_runs, orders_first, stock, sync
 
 from .helpers import SLUGS, Sandboxes, activate_plugins, configure, enable_events, plugin, run_flushes
 
@@ -116,6 +118,24 @@ class OversellTests(InvenTreeAPITestCase):
         self.assertEqual(row["quantity"], "6")
         steps = [(s["key"], s["amount"], s["total"]) for s in row["offer"]["steps"]]
         self.assertEqual(steps, [("in_stock", "10", "10"), ("open_orders", "-3", "7"), ("buffer", "-1", "6")])
+
+    def test_the_numbers_of_many_parts_cost_as_many_queries_as_one(self):
+        order = SalesOrder.objects.create(customer=self.customer, reference=SalesOrder.generate_reference())
+        many = [Part.objects.create(name=f"OV many {n}", IPN=f"OV-M{n}", description="m", salable=True)
+                for n in range(30)]
+        StockItem.objects.bulk_create([StockItem(part=p, quantity=5, location=self.store) for p in many])
+        SalesOrderLineItem.objects.bulk_create([SalesOrderLineItem(order=order, part=p, quantity=1) for p in many])
+
+        def queries(ids):
+            with CaptureQueriesContext(connection) as captured:
+                numbers = stock.part_stock(ids, target="magento")
+            return len(captured), numbers
+
+        one, _ = queries([self.part.pk])
+        all_of_them, numbers = queries([self.part.pk] + [p.pk for p in many])
+        self.assertEqual(all_of_them, one)
+        self.assertEqual(numbers[many[3].pk].open_unshipped, 1)
+        self.assertEqual(numbers[many[3].pk].shop_reserved, 0)  # not an order imported from Magento
 
     def test_in_stock_per_location_when_a_location_is_set(self):
         shelf = StockLocation.objects.create(name="OV shelf", parent=self.store)
