@@ -154,8 +154,10 @@ def test_bad_interval_is_refused(value):
 def test_new_install_defaults_to_enabled_dry_run():
     settings = C.SyncSettings.from_values({})
     assert settings.enabled and settings.dry_run
-    assert settings.quantity == C.AVAILABLE and settings.include_variants and settings.sku_source == C.SKU_IPN
+    assert settings.quantity == C.AFTER_OPEN_ORDERS and settings.include_variants and settings.sku_source == C.SKU_IPN
     definitions = C.sync_setting_definitions("X")
+    assert definitions["QUANTITY"]["default"] == C.AFTER_OPEN_ORDERS
+    assert [key for key, _ in definitions["QUANTITY"]["choices"]] == [C.AFTER_OPEN_ORDERS, C.AVAILABLE, C.IN_STOCK]
     assert definitions["ENABLED"]["default"] is True and definitions["DRY_RUN"]["default"] is True
 
 
@@ -167,6 +169,16 @@ def test_sync_settings_are_typed():
     })
     assert settings == C.SyncSettings(False, False, C.IN_STOCK, 4, False, Decimal("2.5"), C.SKU_PARAMETER,
                                       "Shop SKU", 15, 0)
+
+
+@pytest.mark.parametrize("stored", ["available", "in_stock", "available_after_open_orders"])
+def test_an_explicit_quantity_setting_stays_as_set(stored):
+    assert C.SyncSettings.from_values({"QUANTITY": stored}).quantity == stored
+
+
+def test_an_unknown_quantity_mode_is_refused_naming_the_setting():
+    with pytest.raises(ConfigError, match="QUANTITY.*available_after_open_orders"):
+        C.SyncSettings.from_values({"QUANTITY": "on_hand"})
 
 
 def test_parameter_source_needs_a_parameter_name():

@@ -13,6 +13,7 @@ import {
     afterSync,
     checkOutcome,
     failureOutcome,
+    offerLines,
     type Outcome,
     quantityLines,
     statusBadge,
@@ -102,6 +103,12 @@ export function CommerceSyncPanel({ context }: { context: PluginContext }) {
             {status.last_error && (
                 <Alert color='red' title='Last sync error'>{status.last_error}</Alert>
             )}
+            {status.orders_stale && (
+                <Alert color='yellow' title='Orders are stale'>
+                    The last push could not read the shop's new orders first, so a sale made there may
+                    not be counted yet: {status.orders_stale}
+                </Alert>
+            )}
             {row && badge ? (
                 <>
                     <LinesTable lines={statusLines(row, context.locale)}>
@@ -112,6 +119,12 @@ export function CommerceSyncPanel({ context }: { context: PluginContext }) {
                     </LinesTable>
                     {row.last_error && <Alert color='red' title='Error for this part'>{row.last_error}</Alert>}
                     {row.linked && <LinesTable lines={quantityLines(row, status)} />}
+                    {row.linked && row.offer && (
+                        <>
+                            <Text size='sm' fw={500}>How this number was made</Text>
+                            <LinesTable lines={offerLines(row.offer)} />
+                        </>
+                    )}
                 </>
             ) : (
                 <Alert color='gray' title='No status'>No status for this part.</Alert>

@@ -2,7 +2,7 @@
  * What the panel shows, decided from the status API's answers: pure functions, so that
  * vitest checks them without a browser or an InvenTree.
  */
-import type { CheckPayload, PartStatus, StatusPayload, SyncPayload } from './types';
+import type { CheckPayload, OfferExplanation, PartStatus, StatusPayload, SyncPayload } from './types';
 
 export interface BadgeSpec {
     label: string;
@@ -71,7 +71,33 @@ export function statusLines(row: PartStatus, locale?: string): Line[] {
 const BASIS: Record<string, string> = {
     in_stock: 'in stock',
     available: 'available (in stock less allocated)',
+    available_after_open_orders: 'available after open orders (in stock less every open sales order)',
 };
+
+/** A step's amount with its sign: "+4", "-3". */
+function signed(amount: string): string {
+    return amount.startsWith('-') ? amount : `+${amount}`;
+}
+
+/**
+ * How the pushed number was made, one line per step of the server's explanation: the first
+ * line(s) in stock (per location when one is set), then what each step adds or takes off
+ * and the running total, then the figure pushed and, when the shop reserves its own open
+ * orders, what it offers for sale.
+ */
+export function offerLines(offer: OfferExplanation): Line[] {
+    const lines: Line[] = offer.steps.map((step, index) => ({
+        label: step.label,
+        value: index === 0 || (step.key === 'in_stock' && offer.steps[index - 1]?.key === 'in_stock')
+            ? step.amount
+            : `${signed(step.amount)} = ${step.total}`,
+    }));
+    lines.push({ label: 'Figure pushed', value: offer.quantity });
+    if (offer.behaviour === 'reserves_open_orders') {
+        lines.push({ label: 'Offered for sale (the shop subtracts its own open orders)', value: offer.sellable });
+    }
+    return lines;
+}
 
 /** How the pushed number is made, from what the status API gives. */
 export function quantityLines(row: PartStatus, payload: Pick<StatusPayload, 'buffer' | 'quantity_basis'>): Line[] {

@@ -50,6 +50,26 @@ export interface PartStatus {
     last_success: string | null;
     in_sync: boolean;
     dry_run: boolean;
+    /** What the shop then offers for sale (a reserving shop subtracts its own orders). */
+    sellable?: string;
+    /** How the number was made (core.offer.Offer.to_json); only in a one-part answer. */
+    offer?: OfferExplanation;
+}
+
+/** One step of the explanation: ``amount`` added (negative: taken off) gives ``total``. */
+export interface OfferStep {
+    key: string;
+    label: string;
+    amount: string;
+    total: string;
+}
+
+export interface OfferExplanation {
+    quantity: string;
+    sellable: string;
+    mode: string;
+    behaviour: string;
+    steps: OfferStep[];
 }
 
 export interface StatusPayload {
@@ -60,6 +80,10 @@ export interface StatusPayload {
     warnings: string[];
     buffer?: string | null;
     quantity_basis?: string | null;
+    /** reserves_open_orders (Magento MSI, Zoho) or decrements_on_order. */
+    order_behaviour?: string | null;
+    /** Why the last push's order import could not read the shop's orders (null: current). */
+    orders_stale?: string | null;
     parts: PartStatus[];
     /** The order import (absent from a plugin version before it). */
     orders?: OrdersStatus;

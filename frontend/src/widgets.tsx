@@ -19,8 +19,8 @@ export function LinesTable({ lines, children }: { lines: Line[]; children?: Reac
         <Table striped withTableBorder withColumnBorders>
             <Table.Tbody>
                 {children}
-                {lines.map((line) => (
-                    <Table.Tr key={line.label}>
+                {lines.map((line, index) => (
+                    <Table.Tr key={`${index}:${line.label}`}>
                         <Table.Th w='30%'>{line.label}</Table.Th>
                         <Table.Td>{line.value}</Table.Td>
                     </Table.Tr>

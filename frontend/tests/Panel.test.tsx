@@ -153,4 +153,25 @@ describe('the part panel', () => {
         expect(await screen.findByText('Never synced')).toBeTruthy();
         expect(screen.queryByText('Orders')).toBeNull();
     });
+
+    it('shows how the number was made and says when the orders are stale', async () => {
+        const offer = { quantity: '10', sellable: '8', mode: 'available_after_open_orders', behaviour: 'reserves_open_orders',
+            steps: [{ key: 'in_stock', label: 'in stock', amount: '10', total: '10' },
+                    { key: 'open_orders', label: 'open sales orders (unshipped, allocated or not)', amount: '-2', total: '8' },
+                    { key: 'shop_reserved', label: "the shop's own open orders (it reserves them itself)", amount: '2',
+                      total: '10' }] };
+        const api = { get: vi.fn().mockResolvedValue({ data: status({
+            orders_stale: 'magento: orders could not be read (503)',
+            parts: [partRow({ quantity: '10', sellable: '8', offer })] }) }), post: vi.fn() };
+        mount(api);
+        expect(await screen.findByText('How this number was made')).toBeTruthy();
+        expect(screen.getByText('open sales orders (unshipped, allocated or not)').nextSibling?.textContent).toBe('-2 = 8');
+        expect(screen.getByText("the shop's own open orders (it reserves them itself)").nextSibling?.textContent)
+            .toBe('+2 = 10');
+        expect(screen.getByText('Figure pushed').nextSibling?.textContent).toBe('10');
+        expect(screen.getByText('Offered for sale (the shop subtracts its own open orders)').nextSibling?.textContent)
+            .toBe('8');
+        expect(screen.getByText('Orders are stale')).toBeTruthy();
+        expect(screen.getByText(/orders could not be read \(503\)/)).toBeTruthy();
+    });
 });

@@ -5,6 +5,7 @@ import {
     afterSync,
     checkOutcome,
     errorMessage,
+    offerLines,
     quantityLines,
     statusBadge,
     statusLines,
@@ -102,5 +103,45 @@ describe('test connection and errors', () => {
     it('puts InvenTree\'s host in front of the CSV path only when there is one', () => {
         expect(absoluteUrl('/plugin/x/status.csv', '')).toBe('/plugin/x/status.csv');
         expect(absoluteUrl('/plugin/x/status.csv', 'http://inv:8000/')).toBe('http://inv:8000/plugin/x/status.csv');
+    });
+});
+
+describe('how the number was made', () => {
+    const steps = (...rows: [string, string, string, string][]) =>
+        rows.map(([key, label, amount, total]) => ({ key, label, amount, total }));
+
+    it('lists in stock per location, then each step with its sign and running total, then the figure', () => {
+        const lines = offerLines({
+            quantity: '9', sellable: '9', mode: 'available_after_open_orders', behaviour: 'decrements_on_order',
+            steps: steps(['in_stock', 'in stock at Store', '10', '10'], ['in_stock', 'in stock at Store/Shelf', '4', '14'],
+                ['open_orders', 'open sales orders (unshipped, allocated or not)', '-3', '11'],
+                ['build_allocated', 'allocated to build orders', '-1', '10'], ['buffer', 'safety buffer', '-1', '9']),
+        });
+        expect(lines.map((l) => [l.label, l.value])).toEqual([
+            ['in stock at Store', '10'],
+            ['in stock at Store/Shelf', '4'],
+            ['open sales orders (unshipped, allocated or not)', '-3 = 11'],
+            ['allocated to build orders', '-1 = 10'],
+            ['safety buffer', '-1 = 9'],
+            ['Figure pushed', '9'],
+        ]);
+    });
+
+    it('adds back a reserving shop\'s own orders and says what it then offers for sale', () => {
+        const lines = offerLines({
+            quantity: '10', sellable: '8', mode: 'available_after_open_orders', behaviour: 'reserves_open_orders',
+            steps: steps(['in_stock', 'in stock', '10', '10'], ['open_orders', 'open sales orders', '-2', '8'],
+                ['shop_reserved', "the shop's own open orders (it reserves them itself)", '2', '10']),
+        });
+        expect(lines.slice(2).map((l) => [l.label, l.value])).toEqual([
+            ["the shop's own open orders (it reserves them itself)", '+2 = 10'],
+            ['Figure pushed', '10'],
+            ['Offered for sale (the shop subtracts its own open orders)', '8'],
+        ]);
+    });
+
+    it('names the new default mode', () => {
+        expect(quantityLines(partRow(), { quantity_basis: 'available_after_open_orders' })[0].value)
+            .toBe('available after open orders (in stock less every open sales order)');
     });
 });

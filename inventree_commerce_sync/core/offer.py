@@ -11,9 +11,9 @@ Quantity modes:
 - ``available_after_open_orders``: in stock minus the unshipped quantity of
   every open sales order line, allocated or not, minus build allocations.
 
-``available_after_open_orders`` is ``make_offer``'s default (``DEFAULT_MODE``); it becomes
-the plugins' default when the InvenTree layer adopts it. Not yet: their QUANTITY setting
-still offers only ``available`` and ``in_stock``.
+``available_after_open_orders`` is ``make_offer``'s default (``DEFAULT_MODE``) and the
+plugins' QUANTITY default on a new install (a stored setting stays as it was set).
+``inventree/stock.py`` computes ``PartStock`` from InvenTree's ORM.
 
 Why allocations are not subtracted on top of open orders: stock allocated to a sales order
 line is stock promised to that line, and the line's unshipped quantity already counts it.

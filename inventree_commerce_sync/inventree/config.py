@@ -22,12 +22,10 @@ from typing import Any, TypeVar
 
 from ..core.errors import ConfigError
 from ..core.http import check_base_url
+from ..core.offer import AFTER_OPEN_ORDERS, AVAILABLE, IN_STOCK  # the quantity modes (explained there)
 from ..core.settings import ConfigField, parse_bool
 from ..core.target import BaseTarget
 
-# What quantity is pushed.
-IN_STOCK = "in_stock"
-AVAILABLE = "available"
 # Where the SKU of a part comes from.
 SKU_IPN = "ipn"
 SKU_NAME = "name"
@@ -227,9 +225,12 @@ class SyncSettings:
     dry_run: bool = _setting("DRY_RUN", "Dry run", "Compute and record what would be written, write nothing", True,
                              parse=parse_bool, validator=bool)
     quantity: str = _setting("QUANTITY", "Quantity to push",
-                             "In stock, or available (in stock minus sales order and build allocations)", AVAILABLE,
-                             parse=_choice(AVAILABLE, IN_STOCK),
-                             choices=[(AVAILABLE, "Available"), (IN_STOCK, "In stock")])
+                             "Available after open orders (in stock minus the unshipped quantity of every open "
+                             "sales order, allocated or not, and build allocations), available (in stock minus "
+                             "allocations), or in stock", AFTER_OPEN_ORDERS,
+                             parse=_choice(AFTER_OPEN_ORDERS, AVAILABLE, IN_STOCK),
+                             choices=[(AFTER_OPEN_ORDERS, "Available after open orders"), (AVAILABLE, "Available"),
+                                      (IN_STOCK, "In stock")])
     location_id: int | None = _setting("LOCATION", "Stock location",
                                        "Only stock in this location and its sublocations counts (empty: all)", None,
                                        parse=_parse_location, model="stock.stocklocation")

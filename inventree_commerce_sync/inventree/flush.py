@@ -15,7 +15,8 @@ costing the worker anything: with django-q's database broker (InvenTree's defaul
 queue row is locked until the due time, with another broker a one-off schedule is used.
 
 The flush pushes each due target's dirty parts, the targets side by side (under each
-target's push lock, see ``locks.py``). Parts taken by a flush whose process died are pushed
+target's push lock, see ``locks.py``), each push importing that target's new orders first
+(``orders_first.py``: a sale on the shop is counted before its figure is sent). Parts taken by a flush whose process died are pushed
 again after ``INFLIGHT_STALE_SECONDS``. A target that was down, refused (5xx, 429) or failed unexpectedly keeps its
 parts and is retried on its own after ``RETRY_FIRST_SECONDS``, doubling up to
 ``RETRY_MAX_SECONDS``; the error and the retry time are in the plugin's status.

@@ -311,15 +311,22 @@ def _follow_lines(sales_order, plan: Plan) -> None:
         if item is not None and item.part_id != part.pk:
             item.delete()
             item = None
+        # "open": what the shop has not shipped yet (what a reserving shop holds back, stock.py)
+        shop_open = decimal_text(line.open_quantity) if line.open_quantity is not None else None
         if item is None:
             SalesOrderLineItem.objects.create(order=sales_order, part=part, quantity=line.quantity,
                                               reference=f"{line.sku}"[:100],
-                                              metadata={META: {"line_id": line_id, "sku": line.sku}})
-        elif item.quantity != line.quantity:
+                                              metadata={META: {"line_id": line_id, "sku": line.sku, "open": shop_open}})
+            continue
+        if item.quantity != line.quantity:
             if item.allocated_quantity() > line.quantity:
                 item.allocations.all().delete()  # allocated again below, when allocation is on
             item.quantity = line.quantity
             item.save()
+        block = dict((item.metadata or {}).get(META) or {})
+        if block.get("open") != shop_open:
+            block["open"] = shop_open
+            SalesOrderLineItem.objects.filter(pk=item.pk).update(metadata={**(item.metadata or {}), META: block})
 
 
 NOTE_HEAD = "Held by commerce sync"

@@ -1,7 +1,8 @@
 """Stock changes caught where they happen: Django signals, in the process that saves.
 
-Every stock item save or deletion, and every sales order or build allocation created,
-changed or deleted (they change what is available), marks its part dirty for every enabled
+Every stock item save or deletion, every sales order or build allocation and every sales
+order line created, changed or deleted, and every sales order saved (a status change: its
+lines count as open orders or stop counting), marks its part dirty for every enabled
 commerce sync plugin when the transaction commits -- in the web process that handled the
 request, without a worker task per change (InvenTree's generic ``*.saved`` events would
 cost one task per change per plugin). Parts are gathered per transaction, so a stock count
@@ -64,6 +65,19 @@ def stock_item_changed(sender, instance, **kwargs) -> None:
         _add(parts={part_id})
 
 
+def sales_order_line_changed(sender, instance, **kwargs) -> None:
+    """A sales order line created, changed or deleted: its open quantity is taken off."""
+    part_id = getattr(instance, "part_id", None)
+    if part_id is not None:
+        _add(parts={part_id})
+
+
+def sales_order_changed(sender, instance, **kwargs) -> None:
+    """A sales order saved (issued, held, cancelled, completed...): its lines count or stop counting."""
+    if getattr(instance, "pk", None) is not None:
+        _add(parts=_sales_order_parts(instance))
+
+
 def allocation_changed(sender, instance, **kwargs) -> None:
     """A SalesOrderAllocation (``item``) or BuildItem (``stock_item``) changed."""
     item_id = getattr(instance, "item_id", None) or getattr(instance, "stock_item_id", None)
@@ -106,7 +120,7 @@ def _mark_after(cls, name: str, parts_of) -> None:
 
 def connect() -> None:
     from build.models import Build, BuildItem
-    from order.models import SalesOrder, SalesOrderAllocation
+    from order.models import SalesOrder, SalesOrderAllocation, SalesOrderLineItem
     from stock.models import StockItem
 
     for name in ("allocate_stock", "auto_allocate_stock"):
@@ -117,6 +131,10 @@ def connect() -> None:
     for signal in (post_save, post_delete):
         name = "save" if signal is post_save else "delete"
         signal.connect(stock_item_changed, sender=StockItem, dispatch_uid=f"commerce_sync_stockitem_{name}")
+        signal.connect(sales_order_line_changed, sender=SalesOrderLineItem,
+                       dispatch_uid=f"commerce_sync_salesorderlineitem_{name}")
+        if signal is post_save:
+            signal.connect(sales_order_changed, sender=SalesOrder, dispatch_uid="commerce_sync_salesorder_save")
         for model in (SalesOrderAllocation, BuildItem):
             signal.connect(allocation_changed, sender=model,
                            dispatch_uid=f"commerce_sync_{model.__name__.lower()}_{name}")

@@ -5,6 +5,11 @@ Stock changes mark parts dirty and one flush task pushes them to every target (s
 now" -- holds that target's push lock (``locks.py``), so that pushes never overlap and an
 older level can never overtake a newer one.
 
+Every push first imports the target's new orders (``orders_first.py``), so that it never
+puts back on offer what the shop just sold. The figure of each part is core's ``make_offer``
+from InvenTree's numbers (``stock.py``) and the target's order behaviour: a target that
+reserves its own open orders gets them added back.
+
 Pushes go through core's SyncEngine with the part-metadata ledger: a part whose quantity
 equals what the target last confirmed costs nothing.
 """
@@ -25,19 +30,23 @@ from ..core.engine import Report, SyncEngine
 from ..core.errors import AuthenticationError, ConfigError, SyncError, TargetUnavailable
 from ..core.ledger import LedgerEntry
 from ..core.levels import QuantityPolicy, StockLevel
+from ..core.offer import Offer, make_offer, order_behaviour
+from ..core.orders import OrderBehaviour
 from ..core.redact import get_logger, redact
 from ..core.target import BaseTarget
 from . import parts as P
-from .config import find_duplicates
+from .config import SyncSettings, connection_config, find_duplicates
 from .ledger import PartLedger, stored_entry, write_entries
 from .locks import target_lock
+from .orders_first import import_orders_first
 from .state import STATE_KEY, read_state, update_state  # noqa: F401  (the views read the state here)
-from .stock import totals
+from .stock import part_stock
 
 log = get_logger(__name__)
 
 LOCK_WAIT_SECONDS = 120.0  # how long a reconciliation or "sync now" waits for another push
 SCHEDULE_SLACK_SECONDS = 90.0  # the schedule may fire this much early (django-q checks every ~30 s)
+EXPLAINED_PARTS = 50  # status rows of at most this many parts say how each number was made (the panel)
 
 
 # -- syncing --------------------------------------------------------------------------------
@@ -110,6 +119,7 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
     if not settings.enabled:
         return Pushed()
     target_name = plugin.TARGET
+    orders_stale = import_orders_first(plugin)
 
     if part_ids is None:
         rows = list(Part.objects.values(*P.ROW_FIELDS))
@@ -141,12 +151,12 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
         log.warning("%s: %s", target_name, redact(exc))
         return Pushed()
 
-    quantities = totals(linked, quantity=settings.quantity, location_id=settings.location_id,
-                        include_variants=settings.include_variants)
-    levels = [StockLevel(sku, quantities.get(pk, Decimal(0)), f"part {pk}") for pk, sku in sorted(linked.items())]
+    made = offers(plugin, settings, linked, order_behaviour(target._target))
+    levels = [StockLevel(sku, made[pk].quantity, f"part {pk}") for pk, sku in sorted(linked.items())]
     ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
+    # The offers already hold buffer and rounding: the engine's policy changes nothing.
     # _Watched forwards every attribute to the client it wraps, so the engine sees a BaseTarget.
-    engine = SyncEngine(cast(BaseTarget, target), ledger, policy=QuantityPolicy(buffer=settings.buffer), dry_run=settings.dry_run,
+    engine = SyncEngine(cast(BaseTarget, target), ledger, policy=QuantityPolicy(), dry_run=settings.dry_run,
                         keep_results=len(levels) <= 1000)
     try:
         report = engine.sync(levels, force=force, verify=verify)
@@ -157,10 +167,38 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
         log.warning("%s", message)
         return Pushed()
     if target.unavailable is not None:
-        update_state(plugin, last_error=target.unavailable, last_summary=report.summary())
+        update_state(plugin, last_error=target.unavailable, last_summary=report.summary(), orders_stale=orders_stale)
         return Pushed(report, retry_error=target.unavailable)
-    update_state(plugin, last_error=None, last_sync=time.time(), last_summary=report.summary())
+    update_state(plugin, last_error=None, last_sync=time.time(), last_summary=report.summary(),
+                 orders_stale=orders_stale)
     return Pushed(report)
+
+
+def offers(plugin, settings: SyncSettings, part_ids: Iterable[int], behaviour: OrderBehaviour, *,
+           per_location: bool = False) -> dict[int, Offer]:
+    """{part id: the Offer to push} (every part asked for; one it cannot find offers 0)."""
+    from ..core.offer import PartStock
+
+    reserving = behaviour is OrderBehaviour.RESERVES_OPEN_ORDERS
+    stock = part_stock(part_ids, mode=settings.quantity, location_id=settings.location_id,
+                       include_variants=settings.include_variants, target=plugin.TARGET if reserving else None,
+                       per_location=per_location)
+    policy = QuantityPolicy(buffer=settings.buffer)
+    integer = plugin.target_class().integer_quantities
+    return {pk: make_offer(stock.get(pk) or PartStock(Decimal(0)), mode=settings.quantity, behaviour=behaviour,
+                           policy=policy, integer=integer) for pk in part_ids}
+
+
+def configured_behaviour(plugin) -> OrderBehaviour:
+    """How the plugin's target, as configured, treats its own orders (no client is built).
+    A client that cannot be loaded is taken to decrement: sent the figure, never more."""
+    import os
+
+    try:
+        target_cls = plugin.target_class()
+        return order_behaviour(target_cls, connection_config(target_cls, plugin.connection_values(), os.environ))
+    except Exception:
+        return OrderBehaviour.DECREMENTS_ON_ORDER
 
 
 def _record_duplicates(target: str, duplicates: dict[str, list[int]]) -> None:
@@ -224,24 +262,22 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
     from part.models import Part
 
     settings = plugin.sync_settings()
-    target_cls = plugin.target_class()
     queryset = Part.objects.all() if part_ids is None else Part.objects.filter(pk__in=list(part_ids))
     info = {row["pk"]: row for row in queryset.values(*P.ROW_FIELDS)}
     skus = P.skus_of_rows(plugin.TARGET, settings, list(info.values()))
     if part_ids is None:
         skus = {pk: v for pk, v in skus.items() if v[0]}
     linked_ids = [pk for pk, (sku, _) in skus.items() if sku]
-    quantities = totals(linked_ids, quantity=settings.quantity, location_id=settings.location_id,
-                        include_variants=settings.include_variants)
-    policy = QuantityPolicy(buffer=settings.buffer)
+    explain = part_ids is not None and len(linked_ids) <= EXPLAINED_PARTS
+    made = offers(plugin, settings, linked_ids, configured_behaviour(plugin), per_location=explain)
     rows = []
     for pk in sorted(skus):
         sku, reason = skus[pk]
         entry = stored_entry(info[pk]["metadata"], plugin.TARGET)
         if entry is not None and entry.sku != sku:
             entry = None
-        desired = (policy.apply(quantities.get(pk, Decimal(0)), integer=target_cls.integer_quantities)
-                   if sku else None)
+        offer = made.get(pk) if sku else None
+        desired = offer.quantity if offer is not None else None
         in_sync = desired is not None and entry is not None and entry.is_synced_at(desired)
         if only_out_of_sync and (in_sync or not sku):
             continue
@@ -265,6 +301,7 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
             "last_success": _iso(entry.last_success) if entry else None,
             "in_sync": in_sync,
             "dry_run": settings.dry_run,
+            **({"sellable": str(offer.sellable), "offer": offer.to_json()} if offer is not None and explain else {}),
         })
     return rows
 

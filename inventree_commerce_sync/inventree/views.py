@@ -2,10 +2,13 @@
 
 Under /plugin/<slug>/:
   status/            GET  sync status rows (?part=<id> for one part, ?out_of_sync=1), with the
-                          settings that make the pushed number (quantity basis, safety buffer);
-                          without a part, one page of the linked parts' rows (?limit=, at most
-                          MAX_LIMIT, default DEFAULT_LIMIT; ?offset=), with "count" (all rows)
-                          and "next" (the next page's URL, None on the last)
+                          settings that make the pushed number (quantity basis, safety buffer,
+                          the target's order behaviour); without a part, one page of the linked
+                          parts' rows (?limit=, at most MAX_LIMIT, default DEFAULT_LIMIT;
+                          ?offset=), with "count" (all rows) and "next" (the next page's URL,
+                          None on the last); a row of a request for at most
+                          sync.EXPLAINED_PARTS parts also says how its number was made
+                          ("offer": core.offer.Offer.to_json, and "sellable")
   status.csv         GET  every linked part not in sync, as CSV
   sync/              POST sync now: {"part": id} syncs that part at once and returns its
                           status; without a part, a full sync is offloaded to the worker
@@ -124,8 +127,11 @@ class StatusView(PluginView):
             "enabled": self.plugin.sync_enabled(),
             "dry_run": settings.dry_run,
             "quantity_basis": settings.quantity,
+            "order_behaviour": sync.configured_behaviour(self.plugin).value,
             "buffer": str(settings.buffer),
             "last_error": redact(state["last_error"]) if state.get("last_error") else None,
+            # the last push's orders-first import could not read the shop's orders (orders_first.py)
+            "orders_stale": redact(state["orders_stale"]) if state.get("orders_stale") else None,
             "last_summary": state.get("last_summary"),
             "pending_parts": len(state.get("dirty") or ()),
             "next_retry": _iso(state.get("retry_at")),
