@@ -28,6 +28,7 @@ from ..core.levels import QuantityPolicy, StockLevel
 from ..core.redact import get_logger, redact
 from ..core.target import BaseTarget
 from . import parts as P
+from . import repairs
 from .config import find_duplicates
 from .ledger import PartLedger, stored_entry, write_entries
 from .locks import target_lock
@@ -141,15 +142,18 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
         log.warning("%s: %s", target_name, redact(exc))
         return Pushed()
 
+    check = repairs.start_check(plugin, settings, linked) if verify else None  # orders first
     quantities = totals(linked, quantity=settings.quantity, location_id=settings.location_id,
                         include_variants=settings.include_variants)
     levels = [StockLevel(sku, quantities.get(pk, Decimal(0)), f"part {pk}") for pk, sku in sorted(linked.items())]
     ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
     # _Watched forwards every attribute to the client it wraps, so the engine sees a BaseTarget.
     engine = SyncEngine(cast(BaseTarget, target), ledger, policy=QuantityPolicy(buffer=settings.buffer), dry_run=settings.dry_run,
-                        keep_results=len(levels) <= 1000)
+                        keep_results=len(levels) <= 1000, repairs=check)
     try:
         report = engine.sync(levels, force=force, verify=verify)
+        if check is not None:
+            repairs.finish_check(plugin, check)
     except AuthenticationError as exc:
         message = redact(plugin.describe_error(exc))
         _record_failure(target_name, linked, message)
