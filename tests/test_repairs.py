@@ -197,3 +197,86 @@ def test_the_csv_export_has_a_row_per_record_and_is_safe_in_a_spreadsheet():
 def test_a_history_of_size_0_is_refused():
     with pytest.raises(ConfigError, match="repair history size must be 1 or more"):
         RepairHistory(keep=0)
+
+
+# -- the target check's gate in the engine -------------------------------------------------------
+
+def _check_engine(shop: dict, *, history=None, stale=False, limit=None):
+    from inventree_commerce_sync.core.engine import SyncEngine
+    from inventree_commerce_sync.core.ledger import MemoryLedger
+    from inventree_commerce_sync.core.repairs import RepairCheck
+
+    from .fakes import FakeTarget
+
+    target = FakeTarget({sku: D(q) for sku, q in shop.items()})
+    check = RepairCheck("fake", limit, orders_stale=stale, history=history,
+                        parts={"A": (1, "Part A"), "B": (2, "Part B")}, clock=lambda: T0)
+    return target, check, SyncEngine(target, MemoryLedger(), repairs=check)
+
+
+def _levels(**quantities):
+    from inventree_commerce_sync.core.levels import StockLevel
+
+    return [StockLevel(sku, D(q)) for sku, q in quantities.items()]
+
+
+def test_a_target_check_repairs_a_small_edit_records_it_and_flags_a_large_one_unwritten():
+    from inventree_commerce_sync.core.engine import Result
+
+    target, check, engine = _check_engine({"A": 12, "B": 0, "C": 5})
+    report = engine.sync(_levels(A=10, B=40, C=5), verify=True)
+    assert target.stock == {"A": 10, "B": 0, "C": 5}  # A repaired, B flagged (not written), C right
+    assert {r.sku: r.outcome for r in report.results} == {"A": Result.PUSHED, "B": Result.FLAGGED,
+                                                          "C": Result.UNCHANGED}
+    assert [(r.sku, r.outcome, r.shop_had, r.wanted, r.part, r.part_name) for r in check.records] == [
+        ("B", FLAGGED, 0, 40, 2, "Part B"), ("A", REPAIRED, 12, 10, 1, "Part A")]
+    assert "confirm to write it" in next(r.error for r in report.results if r.sku == "B")
+    assert report.summary() == "fake: 1 pushed, 1 unchanged, 1 flagged"
+
+
+def test_a_repair_that_fails_to_write_is_not_recorded():
+    target, check, engine = _check_engine({"A": 12})
+    target.reject["A"] = "refused"
+    engine.sync(_levels(A=10), verify=True)
+    assert check.records == [] and target.stock == {"A": 12}
+
+
+def test_stale_orders_leave_a_raise_waiting_but_still_lower_a_figure():
+    from inventree_commerce_sync.core.engine import Result
+
+    target, check, engine = _check_engine({"A": 8, "B": 12}, stale=True)
+    report = engine.sync(_levels(A=10, B=10), verify=True)
+    assert target.stock == {"A": 8, "B": 10}  # raising A could undo a sale not imported yet
+    assert {r.sku: r.outcome for r in report.results} == {"A": Result.WAITING, "B": Result.PUSHED}
+    assert check.waiting == ["A"] and [r.sku for r in check.records] == ["B"]
+
+
+def test_a_flag_the_shop_no_longer_needs_is_resolved_and_a_dismissed_one_not_flagged_again():
+    history = RepairHistory([RepairRecord("fake", "A", D(0), D(40), FLAGGED, T0 - timedelta(hours=1)),
+                             RepairRecord("fake", "B", D(0), D(40), FLAGGED, T0 - timedelta(hours=2)),
+                             RepairRecord("fake", "B", D(0), D(40), DISMISSED, T0 - timedelta(hours=1))])
+    target, check, engine = _check_engine({"A": 40, "B": 0}, history=history)
+    engine.sync(_levels(A=40, B=40), verify=True)
+    assert [(r.sku, r.outcome) for r in check.records] == [("A", "resolved")]
+    assert target.stock == {"A": 40, "B": 0}  # the dismissed difference is still not written
+    for record in check.records:
+        history.add(record)
+    assert history.open_flags() == []
+    # once a figure changes, the difference is flagged again
+    target2, check2, engine2 = _check_engine({"B": 0}, history=history)
+    engine2.sync(_levels(B=41), verify=True)
+    assert [(r.sku, r.outcome, r.wanted) for r in check2.records] == [("B", FLAGGED, 41)]
+
+
+def test_without_a_gate_or_when_forced_every_difference_is_written():
+    from inventree_commerce_sync.core.engine import SyncEngine
+    from inventree_commerce_sync.core.ledger import MemoryLedger
+
+    from .fakes import FakeTarget
+
+    target = FakeTarget({"A": D(0)})
+    SyncEngine(target, MemoryLedger()).sync(_levels(A=500), verify=True)
+    assert target.stock == {"A": 500}
+    target, check, engine = _check_engine({"A": 0})
+    engine.sync(_levels(A=500), verify=True, force=True)
+    assert target.stock == {"A": 500} and check.records == []

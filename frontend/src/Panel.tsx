@@ -21,6 +21,8 @@ import {
     syncOutcome,
 } from './logic';
 import { OrdersBlock } from './OrdersBlock';
+import { RepairsBlock } from './RepairsBlock';
+import type { RepairsStatus, ShipmentsStatus } from './repairs';
 import type { CheckPayload, PluginContext, StatusPayload, SyncPayload } from './types';
 import { LinesTable, OutcomeAlert } from './widgets';
 
@@ -90,6 +92,7 @@ export function CommerceSyncPanel({ context }: { context: PluginContext }) {
 
     const row = status.parts[0];
     const badge = row ? statusBadge(row) : null;
+    const checked = repairsOf(status);
     return (
         <Stack gap='sm'>
             {status.warnings.map((warning) => (
@@ -142,8 +145,18 @@ export function CommerceSyncPanel({ context }: { context: PluginContext }) {
                 <OrdersBlock orders={status.orders} api={context.api} host={context.host} locale={context.locale}
                              sku={row?.sku} reload={load} />
             )}
+            {checked.repairs && (
+                <RepairsBlock repairs={checked.repairs} shipments={checked.shipments}
+                              api={context.api} host={context.host} locale={context.locale} sku={row?.sku}
+                              reload={load} />
+            )}
         </Stack>
     );
+}
+
+/** The status' repair history and shipments (absent from a plugin version before them). */
+function repairsOf(status: StatusPayload): { repairs?: RepairsStatus; shipments?: ShipmentsStatus } {
+    return status as { repairs?: RepairsStatus; shipments?: ShipmentsStatus };
 }
 
 /** Called by InvenTree (get_ui_panels' source "...:renderPanel") with the plugin context. */

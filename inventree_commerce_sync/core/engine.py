@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 from . import ledger as L
 from .errors import AuthenticationError, InputError, TargetError, TargetUnavailable
 from .ledger import Ledger, LedgerEntry
 from .levels import QuantityPolicy, StockLevel, check_sku
 from .redact import get_logger, redact
+from .repairs import FLAG, WAIT
 from .target import BaseTarget, Change, Outcome, Remote
 
 log = get_logger(__name__)
@@ -36,6 +37,8 @@ class Result(str, Enum):
     SKIPPED = "skipped"
     FAILED = "failed"
     WOULD_PUSH = "would_push"
+    FLAGGED = "flagged"  # a target check's repair beyond the limit: not written (core.repairs)
+    WAITING = "waiting"  # a target check's repair left until the shop's orders can be read
 
     def __str__(self) -> str:
         return self.value
@@ -84,12 +87,21 @@ class Report:
 ProgressFn = Callable[[str, int], None]
 
 
+class RepairGate(Protocol):
+    """What a target check asks before it repairs a SKU (``core.repairs.RepairCheck``)."""
+
+    def decide(self, sku: str, shop_had: Decimal, wanted: Decimal) -> Any: ...  # has .action and .reason
+    def written(self, sku: str) -> None: ...
+
+
 class SyncEngine:
     """Pushes absolute stock levels to one target.
 
     ``dry_run`` resolves (reads are harmless) but writes nothing, and records in the ledger
     what it would have written. ``on_result`` sees every SkuResult as it is decided;
     ``keep_results=False`` keeps only the counts in the report (for very large syncs).
+    ``repairs`` decides, in a target check (``verify``), which differences are written
+    (``core.repairs``); without it every difference is.
     """
 
     def __init__(
@@ -103,7 +115,9 @@ class SyncEngine:
         keep_results: bool = True,
         on_result: Callable[[SkuResult], None] | None = None,
         progress: ProgressFn | None = None,
+        repairs: RepairGate | None = None,
     ):
+        self.repairs = repairs
         self.target = target
         self.ledger = ledger
         self.policy = policy or QuantityPolicy()
@@ -240,7 +254,16 @@ class SyncEngine:
         now = L.now()
         for change, entry in changes:
             actual = current.get(change.sku)
-            if not run.force and actual is not None and actual == change.quantity:
+            decision = None
+            if self.repairs is not None and not run.force and actual is not None:
+                decision = self.repairs.decide(change.sku, actual, change.quantity)
+            if decision is not None and decision.action in (FLAG, WAIT):
+                # not written: the ledger keeps what it had, with the reason in view
+                updates.append(entry.updated(last_error=decision.reason, last_attempt=now))
+                self._emit(run.report, SkuResult(change.sku, Result.FLAGGED if decision.action == FLAG
+                                                 else Result.WAITING, change.quantity, decision.reason,
+                                                 change.remote.remote_id))
+            elif not run.force and actual is not None and actual == change.quantity:
                 updates.append(entry.updated(status=L.SYNCED, quantity=change.quantity, pending_quantity=None,
                                              remote_id=change.remote.remote_id, attempts=0, last_error=None,
                                              last_attempt=now, last_success=now))
@@ -286,6 +309,8 @@ class SyncEngine:
             elif outcome.ok:
                 updates.append(entry.updated(status=L.SYNCED, quantity=change.quantity, pending_quantity=None,
                                              attempts=0, last_error=None, last_success=done))
+                if run.verify and self.repairs is not None:
+                    self.repairs.written(change.sku)
                 self._emit(run.report, SkuResult(change.sku, Result.PUSHED, change.quantity,
                                                  remote_id=change.remote.remote_id))
             else:

@@ -238,6 +238,13 @@ class RepairHistory:
         record = self._latest().get((target, sku))
         return record if record is not None and record.outcome == FLAGGED else None
 
+    def dismissed(self, target: str, sku: str, shop_had: Decimal, wanted: Decimal) -> bool:
+        """Whether the admin dismissed exactly this difference (the latest record of the SKU):
+        the target check leaves it alone, and flags it again only once a figure changes."""
+        record = self._latest().get((target, sku))
+        return (record is not None and record.outcome == DISMISSED
+                and (record.shop_had, record.wanted) == (shop_had, wanted))
+
     def for_target(self, target: str) -> list[RepairRecord]:
         return [r for r in self.records if r.target == target]
 
@@ -274,3 +281,58 @@ class RepairHistory:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerows(self.csv_rows(target))
         return buffer.getvalue()
+
+
+class RepairCheck:
+    """One target check's repairs: ``decide`` for each SKU read (the engine asks), and the
+    records to add to the history once the check is over (``records``).
+
+    A repair is recorded only once it was written (``written``, called by the engine after a
+    successful write); a flag when it is decided; an open flag whose SKU now has the figure
+    wanted is recorded as resolved. ``waiting`` holds the SKUs left alone because the orders
+    were stale.
+    """
+
+    def __init__(self, target: str, limit: RepairLimit | None = None, *, orders_stale: bool = False,
+                 history: RepairHistory | None = None, parts: Mapping[str, tuple[int | None, str]] | None = None,
+                 clock=None):
+        self.target = target
+        self.limit = limit or RepairLimit()
+        self.orders_stale = orders_stale
+        self.history = history or RepairHistory()
+        self.parts = dict(parts or {})  # sku -> (part id, part name)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.records: list[RepairRecord] = []
+        self.waiting: list[str] = []
+        self._to_write: dict[str, Decision] = {}
+
+    def _record(self, decision: Decision, sku: str, outcome: str | None = None) -> None:
+        part, name = self.parts.get(sku, (None, ""))
+        self.records.append(RepairRecord.of(decision, target=self.target, sku=sku, at=self.clock(), part=part,
+                                            part_name=name, outcome=outcome))
+
+    def decide(self, sku: str, shop_had: object, wanted: object) -> Decision:
+        decision = decide(shop_had, wanted, self.limit, orders_stale=self.orders_stale)
+        if decision.action == NONE:
+            if self.history.open_flag(self.target, sku) is not None:
+                self._record(decision, sku, RESOLVED)
+        elif decision.action == REPAIR:
+            self._to_write[sku] = decision
+        elif decision.action == FLAG:
+            if not self.history.dismissed(self.target, sku, decision.shop_had, decision.wanted):
+                self._record(decision, sku)
+        else:
+            self.waiting.append(sku)
+        return decision
+
+    def written(self, sku: str) -> None:
+        """The repair decided for ``sku`` was written to the shop."""
+        decision = self._to_write.pop(sku, None)
+        if decision is not None:
+            self._record(decision, sku)
+
+    def counts(self) -> dict[str, int]:
+        found = {outcome: 0 for outcome in (REPAIRED, FLAGGED, RESOLVED)}
+        for record in self.records:
+            found[record.outcome] = found.get(record.outcome, 0) + 1
+        return {**found, "waiting": len(self.waiting)}

@@ -151,9 +151,16 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
         return bool(leader) and leader[0].slug == self.slug
 
     def process_event(self, event: str, *args, **kwargs) -> None:
-        """Mark the parts the event touched dirty for every enabled commerce sync plugin."""
+        """Mark the parts the event touched dirty for every enabled commerce sync plugin; tell
+        the shop an imported order's shipment (or flag its cancellation)."""
+        from . import shipments
         from .parts import DbPartLookup
 
+        event = str(event).strip()
+        if event == events.SHIPMENT_COMPLETED:
+            shipments.shipment_completed(kwargs.get("id"))
+        elif event == events.SALES_ORDER_CANCELLED:
+            shipments.order_cancelled(kwargs.get("id"))
         plugins = flush.enabled_plugins()
         if not plugins:
             return
@@ -193,6 +200,8 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
             path("sync/", views.SyncNowView.as_view(plugin=self), name="sync"),
             path("check/", views.CheckView.as_view(plugin=self), name="check"),
             path("orders.csv", views.OrdersCsvView.as_view(plugin=self), name="orders-csv"),
+            path("repairs.csv", views.RepairsCsvView.as_view(plugin=self), name="repairs-csv"),
+            path("repairs/<str:action>/", views.RepairActionView.as_view(plugin=self), name="repairs-action"),
             path("register-webhook/", views.RegisterWebhookView.as_view(plugin=self), name="register-webhook"),
             webhook_url(self),
         ]

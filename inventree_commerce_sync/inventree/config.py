@@ -206,6 +206,20 @@ def _parse_minutes(value: Any) -> int:
     return int(str(value).strip() or "0")
 
 
+def validate_repair_limit(value: object) -> None:
+    try:
+        number = Decimal(str(value).strip() or "0")
+    except InvalidOperation:
+        raise ValueError(f"must be a number of 0 or more (got {value!r})") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"must be a number of 0 or more (got {value!r})")
+
+
+def _parse_repair_limit(value: Any) -> Decimal:
+    validate_repair_limit(value)
+    return Decimal(str(value).strip() or "0")
+
+
 def _parse_location(value: Any) -> int | None:
     if value in (None, ""):
         return None
@@ -255,6 +269,16 @@ class SyncSettings:
     verify_minutes: int = _setting("VERIFY_MINUTES", "Target check interval (minutes)",
                                    "Read the target's quantities and repair differences made on the target (0: off)",
                                    1440, parse=_parse_minutes, validator=validate_minutes)
+    repair_units: Decimal = _setting("REPAIR_UNITS", "Largest repair (units)",
+                                     "A target check writes a difference of up to this many units without asking; "
+                                     "a larger one (also beyond the percentage) is flagged for you to confirm",
+                                     Decimal(10), parse=_parse_repair_limit, setting_default="10",
+                                     validator=validate_repair_limit)
+    repair_percent: Decimal = _setting("REPAIR_PERCENT", "Largest repair (percent)",
+                                       "A target check writes a difference of up to this percentage of the larger "
+                                       "figure without asking (or the units above, whichever is more)",
+                                       Decimal(50), parse=_parse_repair_limit, setting_default="50",
+                                       validator=validate_repair_limit)
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> SyncSettings:

@@ -38,6 +38,7 @@ PURCHASE_ORDER_RECEIVED = "purchaseorderitem.received"  # order_id, item_ids
 BUILD_COMPLETED = "build.completed"  # id of the build
 BUILD_OUTPUT_COMPLETED = "buildoutput.completed"  # id of the output item, build_id
 SHIPMENT_COMPLETED = "salesordershipment.completed"  # id of the shipment
+SALES_ORDER_CANCELLED = "salesorder.cancelled"  # id of the sales order
 
 WANTED_EVENTS = frozenset({
     STOCK_ITEM_CREATED, STOCK_ITEM_SAVED, STOCK_ITEM_DELETED,
@@ -55,9 +56,14 @@ BULK_EVENTS = frozenset({ITEMS_CREATED, PURCHASE_ORDER_RECEIVED, BUILD_COMPLETED
                          SHIPMENT_COMPLETED})
 
 
+# The events that concern an order imported from a shop: the shop is told of its shipments
+# (``shipments.py``); a cancellation in InvenTree is flagged, not sent.
+ORDER_EVENTS = frozenset({SHIPMENT_COMPLETED, SALES_ORDER_CANCELLED})
+
+
 def wants(event: object) -> bool:
-    """True for the events the plugins take (``BULK_EVENTS``). No database access."""
-    return str(event).strip() in BULK_EVENTS
+    """True for the events the plugins take (``BULK_EVENTS``, ``ORDER_EVENTS``). No database access."""
+    return str(event).strip() in BULK_EVENTS | ORDER_EVENTS
 
 
 class PartLookup(Protocol):

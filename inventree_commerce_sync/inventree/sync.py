@@ -35,6 +35,7 @@ from ..core.orders import OrderBehaviour
 from ..core.redact import get_logger, redact
 from ..core.target import BaseTarget
 from . import parts as P
+from . import repairs
 from .config import SyncSettings, connection_config, find_duplicates
 from .ledger import PartLedger, stored_entry, write_entries
 from .locks import target_lock
@@ -151,15 +152,20 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
         log.warning("%s: %s", target_name, redact(exc))
         return Pushed()
 
+    # The orders were imported first (above): a raise the check would write could undo a sale
+    # only when they could not be read.
+    check = repairs.start_check(plugin, settings, linked, orders_stale=orders_stale is not None) if verify else None
     made = offers(plugin, settings, linked, order_behaviour(target._target))
     levels = [StockLevel(sku, made[pk].quantity, f"part {pk}") for pk, sku in sorted(linked.items())]
     ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
     # The offers already hold buffer and rounding: the engine's policy changes nothing.
     # _Watched forwards every attribute to the client it wraps, so the engine sees a BaseTarget.
     engine = SyncEngine(cast(BaseTarget, target), ledger, policy=QuantityPolicy(), dry_run=settings.dry_run,
-                        keep_results=len(levels) <= 1000)
+                        keep_results=len(levels) <= 1000, repairs=check)
     try:
         report = engine.sync(levels, force=force, verify=verify)
+        if check is not None:
+            repairs.finish_check(plugin, check)
     except AuthenticationError as exc:
         message = redact(plugin.describe_error(exc))
         _record_failure(target_name, linked, message)

@@ -16,11 +16,16 @@ Under /plugin/<slug>/:
   orders.csv         GET  the shop orders needing attention (held or flagged), one row per problem
   register-webhook/  POST create the shop's order webhook through its API, or say exactly what
                           to enter by hand (webhook_setup.py)
+  repairs.csv        GET  the target check's repair history (repaired, flagged, confirmed, ...)
+  repairs/confirm/   POST {"sku": ...} write the figure wanted for a flagged repair, and record it
+  repairs/dismiss/   POST {"sku": ...} leave the shop's figure: the flag is closed, recorded
 
 GET status/ answers, beside the part rows, an "orders" object: the order import's state
 (order_runs.order_status: last order seen, orders imported, orders needing attention with
 their problem lines, the last error, what a dry run would import) plus where the shop
-delivers its webhook and the URLs of orders.csv and register-webhook/.
+delivers its webhook and the URLs of orders.csv and register-webhook/; a "repairs" object
+(repairs.repair_status: the limit, the last check, open flags, recent records, URLs) and a
+"shipments" object (shipments.shipment_status: what each recent shipment came to, failing).
 
 Authentication is InvenTree's API's own (token, HTTP Basic, session with CSRF); staff only.
 No secret is ever part of an answer: rows hold no secret settings, and errors are redacted.
@@ -39,7 +44,7 @@ from rest_framework.views import APIView
 from ..core.errors import ConfigError, SyncError
 from ..core.redact import redact
 from ..core.settings import parse_bool
-from . import order_runs, parts, sync, webhook_setup
+from . import order_runs, parts, repairs, shipments, sync, webhook_setup
 
 
 class StaffOnly(permissions.BasePermission):
@@ -139,6 +144,8 @@ class StatusView(PluginView):
             "parts": rows,
             **page,
             "orders": orders_status(self.plugin, request),
+            "repairs": repairs.repair_status(self.plugin),
+            "shipments": shipments.shipment_status(self.plugin),
         })
 
 
@@ -191,6 +198,27 @@ class OrdersCsvView(PluginView):
         response = HttpResponse(order_runs.attention_csv(self.plugin), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.plugin.TARGET}-orders-needing-attention.csv"'
         return response
+
+
+class RepairsCsvView(PluginView):
+    def get(self, request):
+        response = HttpResponse(repairs.history_csv(self.plugin), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.plugin.TARGET}-repairs.csv"'
+        return response
+
+
+class RepairActionView(PluginView):
+    ACTIONS = {"confirm": repairs.confirm, "dismiss": repairs.dismiss}
+
+    def post(self, request, action: str):
+        handler = self.ACTIONS.get(action)
+        if handler is None:
+            return Response({"error": f"unknown action {action!r} (confirm or dismiss)"}, status=404)
+        sku = request.data.get("sku") if hasattr(request.data, "get") else None
+        if not isinstance(sku, str) or not sku.strip():
+            return Response({"error": "sku must be the SKU of a flagged repair"}, status=400)
+        answer, status = handler(self.plugin, sku.strip(), getattr(request.user, "username", ""))
+        return Response(answer, status=status)
 
 
 class RegisterWebhookView(PluginView):

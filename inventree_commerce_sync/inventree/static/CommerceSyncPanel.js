@@ -1,5 +1,5 @@
-/* inventree-commerce-sync part panel, built from frontend/ (npm run build); sources sha256 f3944df38a6099c6d147ade04b1bbb931cc5dbd6f4a4e95db48d9af825c4172a */
-const Q = {
+/* inventree-commerce-sync part panel, built from frontend/ (npm run build); sources sha256 2130621624395e2b4c29176f513a5762a94c7ef72e08e40fa301d673b020846c */
+const ae = {
   synced: { label: "In sync", color: "green" },
   pending: { label: "Pending", color: "yellow" },
   dry_run: { label: "Dry run", color: "blue" },
@@ -9,62 +9,62 @@ const Q = {
   never_synced: { label: "Never synced", color: "gray" },
   unlinked: { label: "Not linked", color: "gray" }
 };
-function x(e) {
-  return e.status === "synced" && !e.in_sync ? { label: "Changed since last push", color: "yellow" } : Q[e.status] ?? { label: e.status.replace(/_/g, " "), color: "gray" };
+function ie(e) {
+  return e.status === "synced" && !e.in_sync ? { label: "Changed since last push", color: "yellow" } : ae[e.status] ?? { label: e.status.replace(/_/g, " "), color: "gray" };
 }
-function E(e, t) {
+function $(e, t) {
   if (!e)
     return "-";
   const n = new Date(e);
   return Number.isNaN(n.getTime()) ? e : n.toLocaleString(t ? t.replace("_", "-") : void 0);
 }
-function k(e) {
+function v(e) {
   return e == null || e === "" ? "-" : String(e);
 }
-function J(e, t) {
+function ce(e, t) {
   return [
-    { label: "SKU", value: e.linked ? k(e.sku) : `Not linked: ${e.reason || "no SKU"}` },
-    { label: "Remote id", value: k(e.remote_id) },
-    { label: "Attempts", value: k(e.attempts) },
-    { label: "Last attempt", value: E(e.last_attempt, t) },
-    { label: "Last success", value: E(e.last_success, t) }
+    { label: "SKU", value: e.linked ? v(e.sku) : `Not linked: ${e.reason || "no SKU"}` },
+    { label: "Remote id", value: v(e.remote_id) },
+    { label: "Attempts", value: v(e.attempts) },
+    { label: "Last attempt", value: $(e.last_attempt, t) },
+    { label: "Last success", value: $(e.last_success, t) }
   ];
 }
-const X = {
+const ue = {
   in_stock: "in stock",
   available: "available (in stock less allocated)",
   available_after_open_orders: "available after open orders (in stock less every open sales order)"
 };
-function Z(e) {
+function de(e) {
   return e.startsWith("-") ? e : `+${e}`;
 }
-function ee(e) {
+function me(e) {
   const t = e.steps.map((n, r) => ({
     label: n.label,
-    value: r === 0 || n.key === "in_stock" && e.steps[r - 1]?.key === "in_stock" ? n.amount : `${Z(n.amount)} = ${n.total}`
+    value: r === 0 || n.key === "in_stock" && e.steps[r - 1]?.key === "in_stock" ? n.amount : `${de(n.amount)} = ${n.total}`
   }));
   return t.push({ label: "Figure pushed", value: e.quantity }), e.behaviour === "reserves_open_orders" && t.push({ label: "Offered for sale (the shop subtracts its own open orders)", value: e.sellable }), t;
 }
-function te(e, t) {
+function he(e, t) {
   const n = [];
-  return t.quantity_basis && n.push({ label: "Counted as", value: X[t.quantity_basis] ?? t.quantity_basis }), t.buffer !== void 0 && t.buffer !== null && n.push({ label: "Safety buffer", value: t.buffer }), n.push(
-    { label: "Quantity to push", value: k(e.quantity) },
-    { label: "Last pushed", value: k(e.pushed_quantity) },
-    { label: e.dry_run ? "Would push" : "Pending", value: k(e.pending_quantity) }
+  return t.quantity_basis && n.push({ label: "Counted as", value: ue[t.quantity_basis] ?? t.quantity_basis }), t.buffer !== void 0 && t.buffer !== null && n.push({ label: "Safety buffer", value: t.buffer }), n.push(
+    { label: "Quantity to push", value: v(e.quantity) },
+    { label: "Last pushed", value: v(e.pushed_quantity) },
+    { label: e.dry_run ? "Would push" : "Pending", value: v(e.pending_quantity) }
   ), n;
 }
-function ne(e, t) {
+function ge(e, t) {
   return {
     ...e,
     last_error: t.last_error,
     parts: t.parts.length ? t.parts : e.parts
   };
 }
-function re(e) {
+function fe(e) {
   const t = e.parts[0];
   return t?.last_error && !t.in_sync ? { color: "red", title: "Sync did not succeed", lines: [t.last_error] } : t?.dry_run ? { color: "blue", title: "Dry run: nothing was written", lines: [e.summary ?? "nothing to do"] } : { color: "green", title: "Synced", lines: [e.summary ?? "nothing to do"] };
 }
-function le(e) {
+function pe(e) {
   const t = e.url ? ` (${e.url})` : "";
   return {
     color: e.ok ? "green" : "red",
@@ -72,58 +72,58 @@ function le(e) {
     lines: e.details ?? []
   };
 }
-function H(e) {
+function oe(e) {
   const t = e ?? {}, n = t.response?.data;
   if (n && typeof n == "object") {
-    const r = n, u = r.error ?? r.detail;
-    if (typeof u == "string" && u)
-      return u;
+    const r = n, c = r.error ?? r.detail;
+    if (typeof c == "string" && c)
+      return c;
   }
   return t.response?.status ? `The server answered HTTP ${t.response.status}` : t.message || String(e);
 }
 function B(e, t) {
-  return { color: "red", title: e, lines: [H(t)] };
+  return { color: "red", title: e, lines: [oe(t)] };
 }
-function V(e, t) {
+function x(e, t) {
   return !t || /^https?:\/\//.test(e) ? e : t.replace(/\/+$/, "") + e;
 }
-const q = 5;
-function oe(e) {
+const j = 5;
+function we(e) {
   return e.import_enabled ? e.dry_run ? { label: "Dry run", color: "blue" } : { label: "Importing", color: "green" } : { label: "Import off", color: "gray" };
 }
-function ae(e, t) {
+function be(e, t) {
   if (!e.webhook)
     return "none: orders are polled";
   const n = e.webhook_registration;
-  return n ? `registered ${E(n.at, t)}` : "not registered by this plugin (polling still runs)";
+  return n ? `registered ${$(n.at, t)}` : "not registered by this plugin (polling still runs)";
 }
-function se(e, t) {
+function ye(e, t) {
   const n = e.last_seen, r = e.needs_attention_count ?? e.needs_attention.length;
   return [
-    { label: "Last order seen", value: n ? `${n.number} (changed ${E(n.modified, t)})` : "-" },
+    { label: "Last order seen", value: n ? `${n.number} (changed ${$(n.modified, t)})` : "-" },
     { label: "Orders imported", value: String(e.imported) },
     { label: "Needing attention", value: String(r) },
-    { label: "Last poll", value: E(e.last_poll, t) },
-    { label: "Last audit", value: E(e.last_audit, t) },
-    { label: "Webhook", value: ae(e, t) }
+    { label: "Last poll", value: $(e.last_poll, t) },
+    { label: "Last audit", value: $(e.last_audit, t) },
+    { label: "Webhook", value: be(e, t) }
   ];
 }
-function ie(e, t) {
+function $e(e, t) {
   return !!t && (e.includes(`'${t}'`) || e.includes(`"${t}"`));
 }
-function ce(e, t) {
-  const n = e.needs_attention.map((o) => {
-    const m = [...o.problems, ...o.flag ? [o.flag] : []], f = o.sales_order_reference ? ` - sales order ${o.sales_order_reference}` : "";
+function ke(e, t) {
+  const n = e.needs_attention.map((l) => {
+    const g = [...l.problems, ...l.flag ? [l.flag] : []], p = l.sales_order_reference ? ` - sales order ${l.sales_order_reference}` : "";
     return {
-      key: o.order_id,
-      title: `Order ${o.number}${f}${o.problems.length ? " (held)" : " (flagged)"}`,
-      lines: m,
-      thisPart: m.some((d) => ie(d, t))
+      key: l.order_id,
+      title: `Order ${l.number}${p}${l.problems.length ? " (held)" : " (flagged)"}`,
+      lines: g,
+      thisPart: g.some((h) => $e(h, t))
     };
-  }), r = [...n.filter((o) => o.thisPart), ...n.filter((o) => !o.thisPart)], u = e.needs_attention_count ?? n.length;
-  return { items: r.slice(0, q), more: Math.max(0, u - Math.min(q, r.length)) };
+  }), r = [...n.filter((l) => l.thisPart), ...n.filter((l) => !l.thisPart)], c = e.needs_attention_count ?? n.length;
+  return { items: r.slice(0, j), more: Math.max(0, c - Math.min(j, r.length)) };
 }
-const ue = {
+const _e = {
   create: "would create a sales order",
   update: "would change the lines",
   cancel: "would cancel the sales order",
@@ -131,13 +131,13 @@ const ue = {
   skip: "would be skipped",
   unchanged: "nothing to change"
 };
-function de(e) {
-  return [...e.would_import].reverse().slice(0, q).map((t) => {
-    const n = t.lines.map((o) => `${o.quantity} x ${o.sku}`).join(", "), r = t.held ? `, held: ${t.problems.join("; ")}` : "", u = t.flag ? ` (${t.flag})` : "";
-    return `${t.number}: ${ue[t.action] ?? t.action}${u}${n ? `: ${n}` : ""}${r}`;
+function Ee(e) {
+  return [...e.would_import].reverse().slice(0, j).map((t) => {
+    const n = t.lines.map((l) => `${l.quantity} x ${l.sku}`).join(", "), r = t.held ? `, held: ${t.problems.join("; ")}` : "", c = t.flag ? ` (${t.flag})` : "";
+    return `${t.number}: ${_e[t.action] ?? t.action}${c}${n ? `: ${n}` : ""}${r}`;
   });
 }
-function Y(e) {
+function le(e) {
   const t = e.warnings ?? [];
   if (e.registered) {
     const n = (e.webhooks ?? []).map((r) => `${r.topic ?? "webhook"}: ${r.action ?? "registered"}` + (r.id !== void 0 && r.id !== null ? ` (id ${r.id})` : ""));
@@ -158,62 +158,158 @@ function Y(e) {
     lines: [...e.error ? [e.error] : [], ...e.instructions ? [e.instructions] : [], ...t]
   };
 }
-function me(e) {
+function Ce(e) {
   const t = e?.response?.data;
-  return t && typeof t == "object" && "registered" in t ? Y(t) : { color: "red", title: "Register webhook failed", lines: [H(e)] };
+  return t && typeof t == "object" && "registered" in t ? le(t) : { color: "red", title: "Register webhook failed", lines: [oe(e)] };
 }
-const w = window.React, ge = window.MantineCore.Alert, C = window.MantineCore.Table, fe = window.MantineCore.Text;
-function T({ outcome: e, onClose: t }) {
-  return /* @__PURE__ */ w.createElement(ge, { color: e.color, title: e.title, withCloseButton: !0, onClose: t }, e.lines.map((n, r) => /* @__PURE__ */ w.createElement(fe, { size: "sm", key: r }, n)));
+const C = window.React, Se = window.MantineCore.Alert, M = window.MantineCore.Table, ve = window.MantineCore.Text;
+function R({ outcome: e, onClose: t }) {
+  return /* @__PURE__ */ C.createElement(Se, { color: e.color, title: e.title, withCloseButton: !0, onClose: t }, e.lines.map((n, r) => /* @__PURE__ */ C.createElement(ve, { size: "sm", key: r }, n)));
 }
-function M({ lines: e, children: t }) {
-  return /* @__PURE__ */ w.createElement(C, { striped: !0, withTableBorder: !0, withColumnBorders: !0 }, /* @__PURE__ */ w.createElement(C.Tbody, null, t, e.map((n, r) => /* @__PURE__ */ w.createElement(C.Tr, { key: `${r}:${n.label}` }, /* @__PURE__ */ w.createElement(C.Th, { w: "30%" }, n.label), /* @__PURE__ */ w.createElement(C.Td, null, n.value)))));
+function L({ lines: e, children: t }) {
+  return /* @__PURE__ */ C.createElement(M, { striped: !0, withTableBorder: !0, withColumnBorders: !0 }, /* @__PURE__ */ C.createElement(M.Tbody, null, t, e.map((n, r) => /* @__PURE__ */ C.createElement(M.Tr, { key: `${r}:${n.label}` }, /* @__PURE__ */ C.createElement(M.Th, { w: "30%" }, n.label), /* @__PURE__ */ C.createElement(M.Td, null, n.value)))));
 }
-const a = window.React, he = window.React.useCallback, D = window.React.useState, O = window.MantineCore.Alert, be = window.MantineCore.Anchor, pe = window.MantineCore.Badge, we = window.MantineCore.Button, W = window.MantineCore.Group, S = window.MantineCore.List, G = window.MantineCore.Stack, U = window.MantineCore.Text, _e = window.MantineCore.Title;
-function ye({ orders: e, api: t, host: n, locale: r, sku: u, reload: o }) {
-  const [m, f] = D(!1), [d, h] = D(null), _ = he(() => {
-    e.register_webhook_url && (f(!0), h(null), t.post(e.register_webhook_url, {}).then((i) => {
-      h(Y(i.data)), o();
-    }).catch((i) => h(me(i))).finally(() => f(!1)));
-  }, [t, e.register_webhook_url, o]), $ = oe(e), b = ce(e, u), v = e.dry_run ? de(e) : [];
-  return /* @__PURE__ */ a.createElement(G, { gap: "xs" }, /* @__PURE__ */ a.createElement(W, { gap: "sm" }, /* @__PURE__ */ a.createElement(_e, { order: 5 }, "Orders"), /* @__PURE__ */ a.createElement(pe, { color: $.color, variant: "light" }, $.label)), /* @__PURE__ */ a.createElement(M, { lines: se(e, r) }), e.last_error && /* @__PURE__ */ a.createElement(O, { color: "red", title: "Last order import error" }, e.last_error), b.items.length > 0 && /* @__PURE__ */ a.createElement(O, { color: "orange", title: "Orders needing attention" }, /* @__PURE__ */ a.createElement(G, { gap: 4 }, b.items.map((i) => /* @__PURE__ */ a.createElement("div", { key: i.key }, /* @__PURE__ */ a.createElement(U, { size: "sm", fw: i.thisPart ? 700 : 500 }, i.title), /* @__PURE__ */ a.createElement(S, { size: "sm" }, i.lines.map((g, R) => /* @__PURE__ */ a.createElement(S.Item, { key: R }, g))))), b.more > 0 && /* @__PURE__ */ a.createElement(U, { size: "sm" }, "and ", b.more, " more (see the CSV)"))), v.length > 0 && /* @__PURE__ */ a.createElement(O, { color: "blue", title: "Dry run: would import" }, /* @__PURE__ */ a.createElement(S, { size: "sm" }, v.map((i, g) => /* @__PURE__ */ a.createElement(S.Item, { key: g }, i)))), /* @__PURE__ */ a.createElement(W, { gap: "sm" }, e.register_webhook_url && /* @__PURE__ */ a.createElement(we, { variant: "outline", onClick: _, loading: m }, "Register webhook"), /* @__PURE__ */ a.createElement(be, { href: V(e.csv_url, n), size: "sm" }, "Orders needing attention (CSV)")), d && /* @__PURE__ */ a.createElement(T, { outcome: d, onClose: () => h(null) }));
+const i = window.React, Te = window.React.useCallback, H = window.React.useState, D = window.MantineCore.Alert, Me = window.MantineCore.Anchor, Re = window.MantineCore.Badge, Le = window.MantineCore.Button, V = window.MantineCore.Group, O = window.MantineCore.List, Y = window.MantineCore.Stack, K = window.MantineCore.Text, Oe = window.MantineCore.Title;
+function Ae({ orders: e, api: t, host: n, locale: r, sku: c, reload: l }) {
+  const [g, p] = H(!1), [h, w] = H(null), f = Te(() => {
+    e.register_webhook_url && (p(!0), w(null), t.post(e.register_webhook_url, {}).then((u) => {
+      w(le(u.data)), l();
+    }).catch((u) => w(Ce(u))).finally(() => p(!1)));
+  }, [t, e.register_webhook_url, l]), k = we(e), b = ke(e, c), _ = e.dry_run ? Ee(e) : [];
+  return /* @__PURE__ */ i.createElement(Y, { gap: "xs" }, /* @__PURE__ */ i.createElement(V, { gap: "sm" }, /* @__PURE__ */ i.createElement(Oe, { order: 5 }, "Orders"), /* @__PURE__ */ i.createElement(Re, { color: k.color, variant: "light" }, k.label)), /* @__PURE__ */ i.createElement(L, { lines: ye(e, r) }), e.last_error && /* @__PURE__ */ i.createElement(D, { color: "red", title: "Last order import error" }, e.last_error), b.items.length > 0 && /* @__PURE__ */ i.createElement(D, { color: "orange", title: "Orders needing attention" }, /* @__PURE__ */ i.createElement(Y, { gap: 4 }, b.items.map((u) => /* @__PURE__ */ i.createElement("div", { key: u.key }, /* @__PURE__ */ i.createElement(K, { size: "sm", fw: u.thisPart ? 700 : 500 }, u.title), /* @__PURE__ */ i.createElement(O, { size: "sm" }, u.lines.map((s, y) => /* @__PURE__ */ i.createElement(O.Item, { key: y }, s))))), b.more > 0 && /* @__PURE__ */ i.createElement(K, { size: "sm" }, "and ", b.more, " more (see the CSV)"))), _.length > 0 && /* @__PURE__ */ i.createElement(D, { color: "blue", title: "Dry run: would import" }, /* @__PURE__ */ i.createElement(O, { size: "sm" }, _.map((u, s) => /* @__PURE__ */ i.createElement(O.Item, { key: s }, u)))), /* @__PURE__ */ i.createElement(V, { gap: "sm" }, e.register_webhook_url && /* @__PURE__ */ i.createElement(Le, { variant: "outline", onClick: f, loading: g }, "Register webhook"), /* @__PURE__ */ i.createElement(Me, { href: x(e.csv_url, n), size: "sm" }, "Orders needing attention (CSV)")), h && /* @__PURE__ */ i.createElement(R, { outcome: h, onClose: () => w(null) }));
 }
-const l = window.React, N = window.React.useCallback, Ee = window.React.useEffect, y = window.React.useState, p = window.MantineCore.Alert, ke = window.MantineCore.Anchor, Ce = window.MantineCore.Badge, P = window.MantineCore.Button, I = window.MantineCore.Group, $e = window.MantineCore.Loader, j = window.MantineCore.Stack, z = window.MantineCore.Table, F = window.MantineCore.Text;
-function ve({ context: e }) {
-  const t = e.context, n = e.id, [r, u] = y(null), [o, m] = y(null), [f, d] = y(null), [h, _] = y(null), [$, b] = y(!1), [v, i] = y(!1), g = N(() => {
-    t && (m(null), e.api.get(t.status_url, { params: { part: n } }).then((s) => u(s.data)).catch((s) => m(B("Could not load the sync status", s))));
+const se = 5, Be = {
+  repaired: "repaired",
+  flagged: "flagged, not written",
+  confirmed: "confirmed and written",
+  dismissed: "dismissed, not written",
+  resolved: "no longer needed"
+};
+function Ne(e, t) {
+  const n = e.last_check, r = n ? `${n.repaired} repaired, ${n.flagged} flagged, ${n.waiting} waiting` + (n.orders_stale ? " (orders could not be read: no figure was raised)" : "") : "no target check yet";
+  return [
+    { label: "Repaired without asking", value: `up to ${e.limit}` },
+    { label: "Last target check", value: n ? `${$(n.at, t)}: ${r}` : r },
+    { label: "Repair history", value: `${e.count} record${e.count === 1 ? "" : "s"}` }
+  ];
+}
+function N(e) {
+  return e.part_name ? `${e.part_name} (${e.sku})` : e.sku;
+}
+function ze(e) {
+  return `${N(e)}: the shop has ${e.shop_had}, InvenTree wants ${e.wanted}`;
+}
+function Ie(e, t) {
+  return [...e.open_flags.filter((r) => r.sku === t), ...e.open_flags.filter((r) => r.sku !== t)];
+}
+function Pe(e, t) {
+  return e.recent.slice(0, se).map((n) => {
+    const r = n.set !== null ? `set to ${n.set}` : `wanted ${n.wanted}`;
+    return `${$(n.at, t)} ${N(n)}: shop had ${n.shop_had}, ${r} - ` + (Be[n.outcome] ?? n.outcome);
+  });
+}
+const De = {
+  shipped: "sent to the shop",
+  already: "the shop had it already",
+  nothing: "nothing to send",
+  sending: "being sent",
+  failed: "failed",
+  dry_run: "dry run: not sent"
+};
+function qe(e, t) {
+  return e.recent.slice(0, se).map((n) => {
+    const r = `${n.sales_order_reference ?? "sales order"} shipment ${n.shipment_reference ?? n.shipment}`, c = De[n.state ?? ""] ?? n.state ?? "not sent yet";
+    if (n.state === "failed") {
+      const l = n.retry_at ? `; retried ${$(new Date(n.retry_at * 1e3).toISOString(), t)}` : "; not retried any more";
+      return `${r}: ${c} (attempt ${n.attempts ?? 1}): ${n.error ?? ""}${l}`;
+    }
+    return `${r}: ${c}${n.message ? ` (${n.message})` : ""}`;
+  });
+}
+function We(e, t) {
+  const n = t.confirmed ?? t.dismissed;
+  return e === "confirm" && t.confirmed ? { color: "green", title: "Repair written", lines: [`${N(t.confirmed)} set to ${t.confirmed.set}`] } : {
+    color: "blue",
+    title: "Flag dismissed",
+    lines: n ? [`${N(n)} stays at ${n.shop_had} on the shop until a figure changes`] : []
+  };
+}
+const a = window.React, Fe = window.React.useCallback, Q = window.React.useState, J = window.MantineCore.Alert, Ge = window.MantineCore.Anchor, X = window.MantineCore.Button, Z = window.MantineCore.Group, A = window.MantineCore.List, ee = window.MantineCore.Stack, q = window.MantineCore.Text, te = window.MantineCore.Title;
+function Ue({ repairs: e, shipments: t, api: n, host: r, locale: c, sku: l, reload: g }) {
+  const [p, h] = Q(null), [w, f] = Q(null), k = Fe((s, y) => {
+    h(`${s}:${y.sku}`), f(null), n.post(
+      s === "confirm" ? e.confirm_url : e.dismiss_url,
+      { sku: y.sku }
+    ).then((T) => {
+      f(We(s, T.data)), g();
+    }).catch((T) => f(B(s === "confirm" ? "Not written" : "Not dismissed", T))).finally(() => h(null));
+  }, [n, e.confirm_url, e.dismiss_url, g]), b = Ie(e, l), _ = Pe(e, c), u = t ? qe(t, c) : [];
+  return /* @__PURE__ */ a.createElement(ee, { gap: "xs" }, /* @__PURE__ */ a.createElement(te, { order: 5 }, "Target check"), /* @__PURE__ */ a.createElement(L, { lines: Ne(e, c) }), b.length > 0 && /* @__PURE__ */ a.createElement(J, { color: "orange", title: "Repairs waiting for you (beyond the limit: not written)" }, /* @__PURE__ */ a.createElement(ee, { gap: 4 }, b.map((s) => /* @__PURE__ */ a.createElement(Z, { key: s.sku, gap: "sm", justify: "space-between" }, /* @__PURE__ */ a.createElement(q, { size: "sm", fw: s.sku === l ? 700 : 500 }, ze(s)), /* @__PURE__ */ a.createElement(Z, { gap: "xs" }, /* @__PURE__ */ a.createElement(
+    X,
+    {
+      size: "xs",
+      onClick: () => k("confirm", s),
+      loading: p === `confirm:${s.sku}`
+    },
+    "Confirm"
+  ), /* @__PURE__ */ a.createElement(
+    X,
+    {
+      size: "xs",
+      variant: "outline",
+      onClick: () => k("dismiss", s),
+      loading: p === `dismiss:${s.sku}`
+    },
+    "Dismiss"
+  )))))), w && /* @__PURE__ */ a.createElement(R, { outcome: w, onClose: () => f(null) }), _.length > 0 && /* @__PURE__ */ a.createElement(A, { size: "sm" }, _.map((s, y) => /* @__PURE__ */ a.createElement(A.Item, { key: y }, s))), /* @__PURE__ */ a.createElement(Ge, { href: x(e.csv_url, r), size: "sm" }, "Repair history (CSV)"), t && /* @__PURE__ */ a.createElement(a.Fragment, null, /* @__PURE__ */ a.createElement(te, { order: 5 }, "Shipments to the shop"), t.note && /* @__PURE__ */ a.createElement(q, { size: "sm" }, t.note), t.failing > 0 && /* @__PURE__ */ a.createElement(J, { color: "red", title: `${t.failing} shipment(s) not sent yet` }, "The worker retries them; the list below says why they failed."), u.length > 0 ? /* @__PURE__ */ a.createElement(A, { size: "sm" }, u.map((s, y) => /* @__PURE__ */ a.createElement(A.Item, { key: y }, s))) : !t.note && /* @__PURE__ */ a.createElement(q, { size: "sm" }, "No shipment of an imported order yet.")));
+}
+const o = window.React, W = window.React.useCallback, je = window.React.useEffect, S = window.React.useState, E = window.MantineCore.Alert, xe = window.MantineCore.Anchor, He = window.MantineCore.Badge, F = window.MantineCore.Button, G = window.MantineCore.Group, Ve = window.MantineCore.Loader, ne = window.MantineCore.Stack, U = window.MantineCore.Table, re = window.MantineCore.Text;
+function Ye({ context: e }) {
+  const t = e.context, n = e.id, [r, c] = S(null), [l, g] = S(null), [p, h] = S(null), [w, f] = S(null), [k, b] = S(!1), [_, u] = S(!1), s = W(() => {
+    t && (g(null), e.api.get(t.status_url, { params: { part: n } }).then((d) => c(d.data)).catch((d) => g(B("Could not load the sync status", d))));
   }, [e.api, t?.status_url, n]);
-  Ee(g, [g]);
-  const R = N(() => {
-    t && (b(!0), d(null), e.api.post(t.sync_url, { part: n }).then((s) => {
-      u((A) => A && ne(A, s.data)), d(re(s.data));
-    }).catch((s) => d(B("Sync now failed", s))).finally(() => b(!1)));
-  }, [e.api, t?.sync_url, n]), K = N(() => {
-    t && (i(!0), _(null), e.api.post(t.check_url, {}).then((s) => _(le(s.data))).catch((s) => _(B("Test connection failed", s))).finally(() => i(!1)));
+  je(s, [s]);
+  const y = W(() => {
+    t && (b(!0), h(null), e.api.post(t.sync_url, { part: n }).then((d) => {
+      c((P) => P && ge(P, d.data)), h(fe(d.data));
+    }).catch((d) => h(B("Sync now failed", d))).finally(() => b(!1)));
+  }, [e.api, t?.sync_url, n]), T = W(() => {
+    t && (u(!0), f(null), e.api.post(t.check_url, {}).then((d) => f(pe(d.data))).catch((d) => f(B("Test connection failed", d))).finally(() => u(!1)));
   }, [e.api, t?.check_url]);
   if (!t)
-    return /* @__PURE__ */ l.createElement(p, { color: "red", title: "Panel misconfigured" }, "The plugin sent no URLs for this panel.");
-  if (o)
-    return /* @__PURE__ */ l.createElement(j, { gap: "xs" }, /* @__PURE__ */ l.createElement(T, { outcome: o, onClose: () => m(null) }), /* @__PURE__ */ l.createElement(I, null, /* @__PURE__ */ l.createElement(P, { variant: "outline", onClick: g }, "Retry")));
+    return /* @__PURE__ */ o.createElement(E, { color: "red", title: "Panel misconfigured" }, "The plugin sent no URLs for this panel.");
+  if (l)
+    return /* @__PURE__ */ o.createElement(ne, { gap: "xs" }, /* @__PURE__ */ o.createElement(R, { outcome: l, onClose: () => g(null) }), /* @__PURE__ */ o.createElement(G, null, /* @__PURE__ */ o.createElement(F, { variant: "outline", onClick: s }, "Retry")));
   if (!r)
-    return /* @__PURE__ */ l.createElement(I, { gap: "xs" }, /* @__PURE__ */ l.createElement($e, { size: "sm" }), /* @__PURE__ */ l.createElement(F, { size: "sm" }, "Loading sync status..."));
-  const c = r.parts[0], L = c ? x(c) : null;
-  return /* @__PURE__ */ l.createElement(j, { gap: "sm" }, r.warnings.map((s) => /* @__PURE__ */ l.createElement(p, { color: "yellow", title: "Warning", key: s }, s)), r.dry_run && /* @__PURE__ */ l.createElement(p, { color: "blue", title: "Dry run" }, "Nothing is written to ", t.target, ": the status shows what would be pushed."), r.last_error && /* @__PURE__ */ l.createElement(p, { color: "red", title: "Last sync error" }, r.last_error), r.orders_stale && /* @__PURE__ */ l.createElement(p, { color: "yellow", title: "Orders are stale" }, "The last push could not read the shop's new orders first, so a sale made there may not be counted yet: ", r.orders_stale), c && L ? /* @__PURE__ */ l.createElement(l.Fragment, null, /* @__PURE__ */ l.createElement(M, { lines: J(c, e.locale) }, /* @__PURE__ */ l.createElement(z.Tr, null, /* @__PURE__ */ l.createElement(z.Th, { w: "30%" }, "Status"), /* @__PURE__ */ l.createElement(z.Td, null, /* @__PURE__ */ l.createElement(Ce, { color: L.color, variant: "filled" }, L.label)))), c.last_error && /* @__PURE__ */ l.createElement(p, { color: "red", title: "Error for this part" }, c.last_error), c.linked && /* @__PURE__ */ l.createElement(M, { lines: te(c, r) }), c.linked && c.offer && /* @__PURE__ */ l.createElement(l.Fragment, null, /* @__PURE__ */ l.createElement(F, { size: "sm", fw: 500 }, "How this number was made"), /* @__PURE__ */ l.createElement(M, { lines: ee(c.offer) }))) : /* @__PURE__ */ l.createElement(p, { color: "gray", title: "No status" }, "No status for this part."), /* @__PURE__ */ l.createElement(I, { gap: "sm" }, /* @__PURE__ */ l.createElement(P, { onClick: R, loading: $, disabled: !c?.linked }, "Sync now"), /* @__PURE__ */ l.createElement(P, { variant: "outline", onClick: K, loading: v }, "Test connection"), /* @__PURE__ */ l.createElement(ke, { href: V(t.csv_url, e.host), size: "sm" }, "Parts not in sync (CSV)")), f && /* @__PURE__ */ l.createElement(T, { outcome: f, onClose: () => d(null) }), h && /* @__PURE__ */ l.createElement(T, { outcome: h, onClose: () => _(null) }), r.orders && /* @__PURE__ */ l.createElement(
-    ye,
+    return /* @__PURE__ */ o.createElement(G, { gap: "xs" }, /* @__PURE__ */ o.createElement(Ve, { size: "sm" }), /* @__PURE__ */ o.createElement(re, { size: "sm" }, "Loading sync status..."));
+  const m = r.parts[0], z = m ? ie(m) : null, I = r;
+  return /* @__PURE__ */ o.createElement(ne, { gap: "sm" }, r.warnings.map((d) => /* @__PURE__ */ o.createElement(E, { color: "yellow", title: "Warning", key: d }, d)), r.dry_run && /* @__PURE__ */ o.createElement(E, { color: "blue", title: "Dry run" }, "Nothing is written to ", t.target, ": the status shows what would be pushed."), r.last_error && /* @__PURE__ */ o.createElement(E, { color: "red", title: "Last sync error" }, r.last_error), r.orders_stale && /* @__PURE__ */ o.createElement(E, { color: "yellow", title: "Orders are stale" }, "The last push could not read the shop's new orders first, so a sale made there may not be counted yet: ", r.orders_stale), m && z ? /* @__PURE__ */ o.createElement(o.Fragment, null, /* @__PURE__ */ o.createElement(L, { lines: ce(m, e.locale) }, /* @__PURE__ */ o.createElement(U.Tr, null, /* @__PURE__ */ o.createElement(U.Th, { w: "30%" }, "Status"), /* @__PURE__ */ o.createElement(U.Td, null, /* @__PURE__ */ o.createElement(He, { color: z.color, variant: "filled" }, z.label)))), m.last_error && /* @__PURE__ */ o.createElement(E, { color: "red", title: "Error for this part" }, m.last_error), m.linked && /* @__PURE__ */ o.createElement(L, { lines: he(m, r) }), m.linked && m.offer && /* @__PURE__ */ o.createElement(o.Fragment, null, /* @__PURE__ */ o.createElement(re, { size: "sm", fw: 500 }, "How this number was made"), /* @__PURE__ */ o.createElement(L, { lines: me(m.offer) }))) : /* @__PURE__ */ o.createElement(E, { color: "gray", title: "No status" }, "No status for this part."), /* @__PURE__ */ o.createElement(G, { gap: "sm" }, /* @__PURE__ */ o.createElement(F, { onClick: y, loading: k, disabled: !m?.linked }, "Sync now"), /* @__PURE__ */ o.createElement(F, { variant: "outline", onClick: T, loading: _ }, "Test connection"), /* @__PURE__ */ o.createElement(xe, { href: x(t.csv_url, e.host), size: "sm" }, "Parts not in sync (CSV)")), p && /* @__PURE__ */ o.createElement(R, { outcome: p, onClose: () => h(null) }), w && /* @__PURE__ */ o.createElement(R, { outcome: w, onClose: () => f(null) }), r.orders && /* @__PURE__ */ o.createElement(
+    Ae,
     {
       orders: r.orders,
       api: e.api,
       host: e.host,
       locale: e.locale,
-      sku: c?.sku,
-      reload: g
+      sku: m?.sku,
+      reload: s
+    }
+  ), I.repairs && /* @__PURE__ */ o.createElement(
+    Ue,
+    {
+      repairs: I.repairs,
+      shipments: I.shipments,
+      api: e.api,
+      host: e.host,
+      locale: e.locale,
+      sku: m?.sku,
+      reload: s
     }
   ));
 }
-function Se(e) {
-  return /* @__PURE__ */ l.createElement(ve, { context: e });
+function Ke(e) {
+  return /* @__PURE__ */ o.createElement(Ye, { context: e });
 }
 export {
-  ve as CommerceSyncPanel,
-  Se as renderPanel
+  Ye as CommerceSyncPanel,
+  Ke as renderPanel
 };
