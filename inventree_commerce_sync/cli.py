@@ -1,5 +1,5 @@
-"""The command line: ``demo`` (the default), ``push``, ``check``, ``orders`` (in ``cli_orders``)
-and ``sandbox``.
+"""The command line: ``demo`` (the default), ``push``, ``check``, ``orders`` (in ``cli_orders``),
+``products`` and ``publish`` (in ``cli_catalogue``) and ``sandbox``.
 
 Exit status: 0 when nothing failed, 1 when a SKU failed or the target refused or could
 not be reached, 2 for bad usage, configuration or input (the message names what to fix).
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, cli_orders
+from . import __version__, cli_catalogue, cli_orders
 from .core.engine import Report, Result, SyncEngine
 from .core.errors import ConfigError, InputError, TargetError
 from .core.files import load_config, load_levels
@@ -58,6 +58,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _check(args)
         if command == "orders":
             return cli_orders.run(args)
+        if command in ("products", "publish"):
+            return cli_catalogue.run(args)
         if command == "sandbox":
             return _sandbox(args)
     except (ConfigError, InputError) as exc:
@@ -100,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", required=True, type=Path)
 
     cli_orders.add_parser(commands)
+    cli_catalogue.add_parsers(commands)
 
     sandbox = commands.add_parser("sandbox", help="run one sandbox server in the foreground")
     sandbox.add_argument("target", choices=list(TARGETS))

@@ -1,13 +1,15 @@
-"""Reading the command line's input files: the TOML configuration and the CSV of levels."""
+"""Reading the command line's input files: the TOML configuration, the CSV of levels and the CSV of products."""
 
 from __future__ import annotations
 
 import csv
 import io
 import tomllib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .catalogue import ProductDraft, parse_price
 from .errors import ConfigError, InputError
 from .levels import StockLevel, check_sku, find_duplicate_skus, parse_quantity
 
@@ -32,12 +34,10 @@ def load_config(path: str | Path, target: str) -> dict[str, Any]:
     return table
 
 
-def load_levels(path: str | Path, *, max_sku_length: int = 255) -> list[StockLevel]:
-    """Levels from a UTF-8 CSV file with the header ``sku,quantity``.
-
-    Every problem is an InputError naming the line; nothing is pushed from a file with one,
-    so a typo never becomes a wrong stock level in a shop.
-    """
+def read_csv(path: str | Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell}) for each non-empty record of a UTF-8 CSV file whose
+    header names ``columns`` (in any order, any letter case; other columns are ignored).
+    A file that cannot be read that way is an InputError naming the line."""
     file = Path(path)
     try:
         text = file.read_text("utf-8-sig")
@@ -53,11 +53,11 @@ def load_levels(path: str | Path, *, max_sku_length: int = 255) -> list[StockLev
         header = [name.strip().lower() for name in next(rows, [])]
     except csv.Error as exc:
         raise InputError(f"{file}: line 1: not a valid CSV line ({exc})") from None
-    missing = [name for name in ("sku", "quantity") if name not in header]
+    missing = [name for name in columns if name not in header]
     if missing:
-        raise InputError(f"{file}: line 1: the header must name the columns sku,quantity (missing: {', '.join(missing)})")
-    sku_col, qty_col = header.index("sku"), header.index("quantity")
-    levels: list[StockLevel] = []
+        raise InputError(f"{file}: line 1: the header must name the columns {','.join(columns)} "
+                         f"(missing: {', '.join(missing)})")
+    positions = {name: header.index(name) for name in columns}
     while True:
         number = rows.line_num + 1  # where the next record starts
         try:
@@ -65,16 +65,50 @@ def load_levels(path: str | Path, *, max_sku_length: int = 255) -> list[StockLev
         except csv.Error as exc:
             raise InputError(f"{file}: line {number}: not a valid CSV line ({exc})") from None
         if row is None:
-            break
+            return
         if not any(cell.strip() for cell in row):
             continue
-        where = f"{file}: line {number}"
-        if len(row) <= max(sku_col, qty_col):
-            raise InputError(f"{where}: expected {len(header)} columns, found {len(row)}")
-        sku = check_sku(row[sku_col], max_length=max_sku_length, where=where)
-        levels.append(StockLevel(sku, parse_quantity(row[qty_col], where=where), f"line {number}"))
+        if len(row) <= max(positions.values()):
+            raise InputError(f"{file}: line {number}: expected {len(header)} columns, found {len(row)}")
+        yield number, {name: row[position] for name, position in positions.items()}
+
+
+def load_levels(path: str | Path, *, max_sku_length: int = 255) -> list[StockLevel]:
+    """Levels from a UTF-8 CSV file with the header ``sku,quantity``.
+
+    Every problem is an InputError naming the line; nothing is pushed from a file with one,
+    so a typo never becomes a wrong stock level in a shop.
+    """
+    levels: list[StockLevel] = []
+    for number, row in read_csv(path, ("sku", "quantity")):
+        where = f"{Path(path)}: line {number}"
+        sku = check_sku(row["sku"], max_length=max_sku_length, where=where)
+        levels.append(StockLevel(sku, parse_quantity(row["quantity"], where=where), f"line {number}"))
     duplicates = find_duplicate_skus(levels)
     if duplicates:
         sku, lines = next(iter(duplicates.items()))
-        raise InputError(f"{file}: SKU {sku!r} appears on {' and '.join(lines)}; give each SKU once")
+        raise InputError(f"{Path(path)}: SKU {sku!r} appears on {' and '.join(lines)}; give each SKU once")
     return levels
+
+
+def load_products(path: str | Path) -> list[ProductDraft]:
+    """Product drafts from a UTF-8 CSV file with the header ``sku,name,description,price``.
+
+    A file that cannot be read, or that gives one SKU twice, is an InputError (nothing is
+    published from it); a line whose values are wrong (an empty SKU, a price that is not a
+    number) becomes a draft that ``core.catalogue`` refuses alone, naming its line."""
+    drafts: list[ProductDraft] = []
+    lines: dict[str, int] = {}
+    for number, row in read_csv(path, ("sku", "name", "description", "price")):
+        sku = row["sku"].strip()
+        if sku and sku in lines:
+            raise InputError(f"{Path(path)}: SKU {sku!r} appears on line {lines[sku]} and line {number}; "
+                             "give each SKU once")
+        lines.setdefault(sku, number)
+        try:
+            price: object = parse_price(row["price"])
+        except ValueError:
+            price = row["price"]  # refused by publish with the line named
+        drafts.append(ProductDraft(sku, row["name"].strip(), row["description"].strip(), price,  # type: ignore[arg-type]
+                                   source=f"line {number}"))
+    return drafts

@@ -36,6 +36,7 @@ from typing import Any
 
 from .app import OrderCall, Request, Response, SandboxApp
 from .faults import PARTIAL
+from .magento_catalogue import Catalogue
 from .magento_orders import SalesOrders
 from .magento_sales_api import SalesApi
 from .magento_webapi import REQUIRED, WRONG_TYPE, MagentoError, check_known_fields, parse_criteria, search, split_folded
@@ -99,6 +100,7 @@ class MagentoSandbox(SandboxApp):
                         "Magento_InventoryApi::source_item_save")
             self._route("GET", "/inventory/sources/(?P<code>[^/]+)", "sources.get", self._get_source,
                         "Magento_InventoryApi::source")
+        self.catalogue = Catalogue(self)  # saving products, base prices (magento_catalogue)
         self.sales = SalesOrders(self, msi=msi)  # orders, shipments, reservations (magento_orders)
         self.sales_api = SalesApi(self, self.sales)  # their routes and control calls
         self.sales_api.register_controls()
@@ -148,7 +150,7 @@ class MagentoSandbox(SandboxApp):
                     "created_at": "2024-01-01 00:00:00", "updated_at": "2024-01-01 00:00:00",
                     "extension_attributes": {"website_ids": [1]},
                     "product_links": [], "options": [], "media_gallery_entries": [], "tier_prices": [],
-                    "custom_attributes": [],
+                    "custom_attributes": [], **Catalogue.seeded(entry),
                 }
                 stocked = type_id in STOCK_TYPES
                 manage = entry.get("manage_stock", True) is not False

@@ -29,6 +29,7 @@ from typing import Any
 from .app import OrderCall, Request, Response, SandboxApp
 from .faults import PARTIAL
 from .woocommerce_auth import ApiKeys
+from .woocommerce_catalogue import Catalogue
 from .woocommerce_orders import OrderBook
 from .woocommerce_orders_rest import OrderRoutes
 from .woocommerce_rest import (
@@ -84,6 +85,7 @@ class WooCommerceSandbox(SandboxApp):
                            self._batch_variations)
             self.add_route(method, rf"{API}/products/(?P<product_id>\d+)/variations/(?P<id>\d+)/?",
                            "variations.update", self._update_variation)
+        self.catalogue = Catalogue(self)  # creating products; names, descriptions, prices, statuses
         self.orders = OrderBook(self)  # orders, notes, webhooks and the stock they take
         self.orders.register_controls()
         OrderRoutes(self.orders).register()
@@ -144,6 +146,7 @@ class WooCommerceSandbox(SandboxApp):
             "stock_status": "instock",
             "children": [],
         }
+        self.catalogue.seeded(record, entry)
         self.products[product_id] = record
         self._by_sku.setdefault(collate(record["sku"]), []).append(product_id)
         if kind == "variation":
@@ -183,13 +186,13 @@ class WooCommerceSandbox(SandboxApp):
         if self.manage_stock_enabled and record["manage_stock"] and record["type"] != "variable":
             record["stock_status"] = "instock" if (record["stock_quantity"] or 0) > 0 else "outofstock"
 
-    def _product_json(self, record: Mapping[str, Any], host: str) -> dict[str, Any]:
-        return product_json(record, host, manage_stock=self._manage_stock(record),
-                            stock_quantity=self._stock_quantity(record))
+    def _product_json(self, record: Mapping[str, Any], request: Request) -> dict[str, Any]:
+        return self.catalogue.shown(record, product_json(record, request.header("host"), manage_stock=self._manage_stock(
+            record), stock_quantity=self._stock_quantity(record)), request)
 
-    def _variation_json(self, record: Mapping[str, Any], host: str) -> dict[str, Any]:
-        return variation_json(record, host, manage_stock=self._manage_stock(record),
-                              stock_quantity=self._stock_quantity(record))
+    def _variation_json(self, record: Mapping[str, Any], request: Request) -> dict[str, Any]:
+        return self.catalogue.shown(record, variation_json(record, request.header("host"), manage_stock=self._manage_stock(
+            record), stock_quantity=self._stock_quantity(record)), request)
 
     # -- errors and authentication ------------------------------------------------------
 
@@ -226,14 +229,13 @@ class WooCommerceSandbox(SandboxApp):
         wanted_type = request.arg("type")
         if wanted_type:
             ids = [i for i in ids if self.products[i]["type"] == wanted_type]
-        host = request.header("host")
-        return paged_response(request, ids, paging, lambda i: self._product_json(self.products[i], host))
+        return paged_response(request, ids, paging, lambda i: self._product_json(self.products[i], request))
 
     def _get_product(self, request: Request) -> Response:
         record = self.products.get(int(request.params["id"]))
         if record is None:
             return self.error(404, "Invalid ID.", "woocommerce_rest_product_invalid_id")
-        return Response(200, fields(request, self._product_json(record, request.header("host"))))
+        return Response(200, fields(request, self._product_json(record, request)))
 
     def _update_product(self, request: Request) -> Response:
         return self._update_one(request, variation_of=None)
@@ -246,7 +248,7 @@ class WooCommerceSandbox(SandboxApp):
         invalid = invalid_stock_params(data)
         if invalid:
             return self.error(400, f"Invalid parameter(s): {', '.join(invalid)}", "rest_invalid_param")
-        result = self._apply(int(request.params["id"]), data, variation_of=variation_of, host=request.header("host"))
+        result = self._apply(int(request.params["id"]), data, variation_of=variation_of, request=request)
         if "error" in result:
             error = result["error"]
             return self.error(error["data"]["status"], error["message"], error["code"])
@@ -272,14 +274,13 @@ class WooCommerceSandbox(SandboxApp):
         sku = sanitize_text_field(request.arg("sku") or "")
         if sku:
             ids = [i for i in ids if collate(self.products[i]["sku"]) == collate(sku)]
-        host = request.header("host")
-        return paged_response(request, ids, paging, lambda i: self._variation_json(self.products[i], host))
+        return paged_response(request, ids, paging, lambda i: self._variation_json(self.products[i], request))
 
     def _get_variation(self, request: Request) -> Response:
         record = self.products.get(int(request.params["id"]))
         if record is None or record["type"] != "variation" or record["parent_id"] != int(request.params["product_id"]):
             return self.error(404, "Invalid ID.", "woocommerce_rest_product_variation_invalid_id")
-        return Response(200, fields(request, self._variation_json(record, request.header("host"))))
+        return Response(200, fields(request, self._variation_json(record, request)))
 
     def _update_variation(self, request: Request) -> Response:
         return self._update_one(request, variation_of=int(request.params["product_id"]))
@@ -298,14 +299,14 @@ class WooCommerceSandbox(SandboxApp):
             return self.error(413, f"Unable to accept more than {self.batch_limit} items for this request.",
                               "woocommerce_rest_request_entity_too_large")
         answer: dict[str, list[Any]] = {}
-        host = request.header("host")
         invalid_code = "woocommerce_rest_product_variation_invalid_id" if variation_of else \
             "woocommerce_rest_product_invalid_id"
-        for kind in ("create", "delete"):
-            for item in data.get(kind) or []:
-                item_id = item.get("id", 0) if isinstance(item, dict) else item
-                answer.setdefault(kind, []).append(item_error(
-                    item_id, "woocommerce_rest_sandbox_unsupported", f"the sandbox does not {kind} products", 400))
+        if data.get("create"):
+            answer["create"] = self.catalogue.create_items(data["create"], variation_of=variation_of, request=request)
+        for item in data.get("delete") or []:
+            item_id = item.get("id", 0) if isinstance(item, dict) else item
+            answer.setdefault("delete", []).append(item_error(
+                item_id, "woocommerce_rest_sandbox_unsupported", "the sandbox does not delete products", 400))
         for position, item in enumerate(data.get("update") or []):
             if not isinstance(item, dict):
                 continue
@@ -313,10 +314,10 @@ class WooCommerceSandbox(SandboxApp):
                 answer.setdefault("update", []).append(item_error(item.get("id"), invalid_code, "Invalid ID.", 400))
                 continue
             answer.setdefault("update", []).append(self._apply(item.get("id"), item, variation_of=variation_of,
-                                                               host=host))
+                                                               request=request))
         return Response(200, answer or [])
 
-    def _apply(self, item_id: Any, data: Mapping[str, Any], *, variation_of: int | None, host: str) -> dict[str, Any]:
+    def _apply(self, item_id: Any, data: Mapping[str, Any], *, variation_of: int | None, request: Request) -> dict[str, Any]:
         """One update as WC_REST_Products_Controller / WC_REST_Product_Variations_Controller do it:
         the product's JSON, or ``{"id", "error"}``."""
         try:
@@ -329,6 +330,7 @@ class WooCommerceSandbox(SandboxApp):
         elif record is None or record["type"] != "variation" or record["parent_id"] != variation_of:
             return item_error(item_id, "woocommerce_rest_product_variation_invalid_id", "Invalid ID.", 400)
 
+        self.catalogue.apply(record, data)
         if self.manage_stock_enabled:
             if "manage_stock" in data:
                 wanted = data["manage_stock"]
@@ -347,8 +349,8 @@ class WooCommerceSandbox(SandboxApp):
                 record["stock_quantity"] = None  # a quantity without stock management is dropped
             self._refresh_status(record)
         if variation_of is None:
-            return self._product_json(record, host)
-        return self._variation_json(record, host)
+            return self._product_json(record, request)
+        return self._variation_json(record, request)
 
     # -- the rest the client may call ---------------------------------------------------
 

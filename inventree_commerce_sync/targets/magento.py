@@ -44,6 +44,7 @@ from ..core.target import (
     comma_list_groups,
 )
 from ..core.values import collate_sku, json_number
+from .magento_catalogue import CATALOGUE_FIELDS, MagentoCatalogue
 from .magento_orders import MagentoOrders
 from .magento_rest import RouteMissing, StockItem, criteria, error_message, path_segment
 
@@ -82,7 +83,7 @@ _ARRAY_LIMIT = re.compile(r"Maximum items of type .* is (\d+)")
 _STORE_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
-class MagentoTarget(MagentoOrders, BaseTarget):
+class MagentoTarget(MagentoOrders, MagentoCatalogue, BaseTarget):
     name = "magento"
     title = "Magento 2"
     FIELDS = (
@@ -97,6 +98,7 @@ class MagentoTarget(MagentoOrders, BaseTarget):
                     default="msi", choices=("msi", "legacy")),
         ConfigField("source_code", "Source code", "MSI source whose quantities are set (mode msi)",
                     default="default"),
+        *CATALOGUE_FIELDS,
     )
     API_PATHS = ("/rest",)
     ACCOUNT_KEYS = ("store_code", "mode", "source_code")

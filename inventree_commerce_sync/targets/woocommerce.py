@@ -46,6 +46,7 @@ from ..core.target import (
     held_by_several,
 )
 from ..core.values import collate_sku
+from .woocommerce_catalogue import CATALOGUE_FIELDS, WooCommerceCatalogue
 from .woocommerce_orders import WooCommerceOrders
 
 log = get_logger(__name__)
@@ -70,7 +71,7 @@ LIST_FIELDS = "id,sku,type,parent_id,manage_stock,stock_quantity"
 OAUTH_RETRIES = 3
 
 
-class WooCommerceTarget(WooCommerceOrders, BaseTarget):
+class WooCommerceTarget(WooCommerceOrders, WooCommerceCatalogue, BaseTarget):
     name = "woocommerce"
     title = "WooCommerce"
     FIELDS = (
@@ -79,6 +80,7 @@ class WooCommerceTarget(WooCommerceOrders, BaseTarget):
                     required=True, secret=True),
         ConfigField("consumer_secret", "Consumer secret", "REST API consumer secret (cs_...) of that key",
                     required=True, secret=True),
+        *CATALOGUE_FIELDS,
     )
     API_PATHS = ("/wp-json", "/wc/v3")
     # A batch sets absolute quantities, so sending it twice changes nothing.
