@@ -15,7 +15,7 @@ from inventree_commerce_sync.core.catalogue import Product, ProductDraft, Publis
 class MemoryCatalogue(C.CatalogueClient):
     """A target's catalogue in memory, counting the writes."""
 
-    priceless_kinds = frozenset({"variable"})
+    unkept_fields = {"variable": ("price",), "variation": ("name",)}
 
     def __init__(self, products: Sequence[Product] = ()):
         self.products = {p.sku: p for p in products}
@@ -176,9 +176,11 @@ def test_a_refusal_by_the_target_is_that_sku_s_failure_and_stays_out_of_the_ledg
     assert set(C.ledger_after(drafts, results)) == {"A"}
 
 
-def test_the_price_of_a_kind_without_its_own_price_is_not_compared():
-    client = MemoryCatalogue([product("V", price=None, kind="variable")])
-    assert run(client, [draft("V", price="5")]) == {"V": "unchanged"}
+def test_fields_the_target_does_not_keep_for_a_kind_are_not_compared():
+    client = MemoryCatalogue([product("V", price=None, kind="variable"), product("V-1", "Red", kind="variation")])
+    assert run(client, [draft("V", price="5"), draft("V-1", "Bolt, red")]) == {"V": "unchanged", "V-1": "unchanged"}
+    assert run(client, [draft("V-1", "Bolt, red", "12")]) == {"V-1": "updated"}
+    assert client.updates == [[("V-1", ("price",))]]
 
 
 def test_a_client_that_answers_no_result_for_a_sku_makes_it_failed():

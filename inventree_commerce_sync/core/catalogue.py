@@ -112,8 +112,9 @@ Change = tuple[Product, ProductDraft, tuple[str, ...]]  # the product, what it s
 class CatalogueClient(ABC):
     """The mixin each target's catalogue client implements (``targets/<t>_catalogue.py``)."""
 
-    # Kinds whose own price the target does not keep (a variable parent): price is not compared.
-    priceless_kinds: ClassVar[frozenset[str]] = frozenset()
+    # Kind -> the FIELDS the target does not keep for products of that kind (a variable
+    # parent's price, a variation's name): those are neither compared nor written.
+    unkept_fields: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     @abstractmethod
     def read_products(self) -> Iterator[Product]:
@@ -190,7 +191,7 @@ def draft_problem(draft: ProductDraft, *, max_sku_length: int = MAX_SKU_LENGTH) 
 
 def plan_publish(drafts: Sequence[ProductDraft], existing: Mapping[str, Product],
                  published: Mapping[str, Mapping[str, str]], *, skip: Mapping[str, str] | None = None,
-                 priceless_kinds: frozenset[str] = frozenset(), max_sku_length: int = MAX_SKU_LENGTH) -> PublishPlan:
+                 unkept_fields: Mapping[str, tuple[str, ...]] | None = None, max_sku_length: int = MAX_SKU_LENGTH) -> PublishPlan:
     """Which SKUs to create, which to update (and which fields), which are unchanged, which
     refused. ``skip``: SKUs the target holds in a way that must not be touched, with the
     reason (held by several products); ``existing`` is keyed by the target's exact SKU."""
@@ -212,7 +213,7 @@ def plan_publish(drafts: Sequence[ProductDraft], existing: Mapping[str, Product]
             create.append(draft)
         else:
             product = existing[draft.sku]
-            fields = fields_to_write(product, draft, published.get(draft.sku), priceless_kinds=priceless_kinds)
+            fields = fields_to_write(product, draft, published.get(draft.sku), unkept=(unkept_fields or {}).get(product.kind, ()))
             if fields:
                 update.append((product, draft, fields))
             else:
@@ -242,13 +243,11 @@ def _refusal(draft: ProductDraft, seen: set[str], skip: Mapping[str, str], exist
 
 
 def fields_to_write(product: Product, draft: ProductDraft, published: Mapping[str, str] | None, *,
-                    priceless_kinds: frozenset[str] = frozenset()) -> tuple[str, ...]:
+                    unkept: Sequence[str] = ()) -> tuple[str, ...]:
     """The fields of ``draft`` that differ on the target and are InvenTree's to set: those
     whose value in InvenTree is not the one last published (an admin's edit on the shop of a
     field InvenTree did not change since is kept)."""
-    wanted = draft.values()
-    if product.kind in priceless_kinds:
-        wanted.pop("price", None)
+    wanted = {name: value for name, value in draft.values().items() if name not in unkept}
     last = published or {}
     return tuple(name for name in FIELDS
                  if name in wanted and not same(name, wanted[name], current_value(product, name))
@@ -293,7 +292,7 @@ def publish(client: CatalogueClient, drafts: Sequence[ProductDraft], *, publishe
     """Reads the target's products, plans, and writes (nothing when ``dry_run``): one result
     per draft, in the drafts' order."""
     existing, several = index_products(client.read_products())
-    plan = plan_publish(drafts, existing, published, skip=several, priceless_kinds=client.priceless_kinds,
+    plan = plan_publish(drafts, existing, published, skip=several, unkept_fields=client.unkept_fields,
                         max_sku_length=max_sku_length)
     results: dict[str, PublishResult] = {}
     if dry_run:
