@@ -1,8 +1,9 @@
 """Items created and edited, and customer contacts, in the Zoho Inventory sandbox.
 
 Routes, under ``/inventory/v1``: ``POST items`` (one item), ``PUT items/{item_id}``,
-``GET contacts`` (``email``, ``contact_name``, ``filter_by``, ``page``, ``per_page``) and
-``POST contacts``. Zoho's item rules as its documents and settings pages state them:
+``GET contacts`` (``email``: any of a contact's persons; ``contact_name``, ``filter_by``,
+``page``, ``per_page``), ``GET contacts/{contact_id}`` and ``POST contacts``. Zoho's item
+rules, as its documents and settings pages state them:
 
 * ``name`` is required, 100 characters at most, and unique among items (any letter case)
   unless the organisation allows duplicate item names (``allow_duplicate_names``; Zoho then
@@ -54,6 +55,7 @@ class ZohoCatalogue:
         add("PUT", f"{API}/items/(?P<item_id>[^/]+)", "items.update", self._update_item)
         add("GET", f"{API}/contacts", "contacts.list", self._list_contacts)
         add("POST", f"{API}/contacts", "contacts.create", self._create_contact)
+        add("GET", f"{API}/contacts/(?P<contact_id>[^/]+)", "contacts.get", self._get_contact)
 
     def clear(self) -> None:
         self.contacts.clear()
@@ -179,7 +181,7 @@ class ZohoCatalogue:
                             "phone": str(raw.get("phone") or ""), "mobile": str(raw.get("mobile") or ""),
                             "is_primary_contact": bool(raw.get("is_primary_contact")) or number == 0})
         now = datetime.now(UTC).astimezone(self.app.orders.zone).strftime("%Y-%m-%dT%H:%M:%S%z")
-        contact = {
+        contact: dict[str, Any] = {
             "contact_id": self.app._new_id(), "contact_name": name, "company_name": str(body.get("company_name") or ""),
             "contact_type": contact_type, "status": "active", "payment_terms": 0, "payment_terms_label": "Due on Receipt",
             "currency_id": "460000000000097", "currency_code": "EUR",
@@ -190,6 +192,12 @@ class ZohoCatalogue:
         }
         self.contacts[contact["contact_id"]] = contact
         return Response(201, {"code": 0, "message": "The contact has been added.", "contact": _contact_json(contact)})
+
+    def _get_contact(self, request: Request) -> Response:
+        contact = self.contacts.get(request.params["contact_id"])
+        if contact is None:
+            return self.app.error(404, "Contact does not exist.", 1002)
+        return _ok("success", contact=_contact_json(contact))
 
     def _list_contacts(self, request: Request) -> Response:
         from .zoho import _context, _page
