@@ -79,7 +79,6 @@ def test_publish_creates_once_with_key_notes_price_and_stock(serve):
 def test_a_created_product_takes_stock_syncs_like_any_other(serve):
     app, target = start(serve)
     publish(target, [ProductDraft("NEW-1", "Hex bolt", quantity=Decimal(3))], published={})
-    target.start_sync()
     report = SyncEngine(target, MemoryLedger()).sync([StockLevel("NEW-1", Decimal(9))])
     assert report.failed == 0 and app.stock() == {"NEW-1": Decimal(9)}
 

@@ -118,26 +118,32 @@ class InvoiceNinjaCatalogue:
                                                "shipping_address1", "shipping_address2", "shipping_city",
                                                "shipping_state", "shipping_postal_code", "vat_number", "id_number",
                                                "custom_value1", "custom_value2", "custom_value3", "custom_value4")},
-            "country_id": str(country or ""), "shipping_country_id": "",
+            "country_id": str(country or ""), "shipping_country_id": "", "industry_id": "", "size_id": "",
+            "public_notes": "", "classification": "",
+            # StoreClientRequest merges ClientSettings::defaults() and the company's currency in.
+            "settings": {"entity": "App\\Models\\Client", "industry_id": "", "size_id": "", "currency_id": "1"},
             "number": f"{len(self.clients) + 1:04d}", "is_deleted": False, "archived_at": 0,
             "balance": 0, "paid_to_date": 0, "credit_balance": 0, "payment_balance": 0, "last_login": 0,
             "created_at": now, "updated_at": now, "group_settings_id": "", "routing_id": "",
             "is_tax_exempt": False, "has_valid_vat_number": False,
             "contacts": [self._contact(client_id, c, number == 0, now) for number, c in enumerate(raw_contacts)],
         }
-        if not client["name"] and client["contacts"]:  # the service names a client after its first contact
-            first = client["contacts"][0]
-            client["name"] = f"{first['first_name']} {first['last_name']}".strip() or first["email"]
+        first = client["contacts"][0] if client["contacts"] else {}
+        # ClientPresenter::name(): the client's name, else its first contact's name or email.
+        person = f"{first.get('first_name', '')} {first.get('last_name', '')}".strip()
+        client["display_name"] = (client["name"] if len(client["name"]) > 1
+                                  else person or first.get("email") or "No Contact Set")
         self.clients[client_id] = client
         return Response(200, {"data": client})
 
     def _contact(self, client_id: str, raw: Mapping[str, Any], primary: bool, now: int) -> dict[str, Any]:
-        return {"id": self.app._new_id(), "user_id": "VolejRejNm", "client_id": client_id,
-                **{k: _text(raw.get(k)) for k in ("first_name", "last_name", "phone", "email", "custom_value1",
+        """A contact as ``ClientContactTransformer`` answers it."""
+        return {"id": self.app._new_id(),
+                **{k: _text(raw.get(k)) for k in ("first_name", "last_name", "email", "phone", "custom_value1",
                                                   "custom_value2", "custom_value3", "custom_value4")},
-                "is_primary": primary, "confirmed": False, "is_locked": False,
-                "send_email": bool(raw.get("send_email", True)), "contact_key": self.app._new_id() * 3,
-                "last_login": 0, "created_at": now, "updated_at": now, "deleted_at": 0}
+                "created_at": now, "updated_at": now, "archived_at": 0, "is_primary": primary, "is_locked": False,
+                "contact_key": self.app._new_id() * 3, "send_email": bool(raw.get("send_email", True)),
+                "last_login": 0, "password": "", "link": f"https://sandbox.invoiceninja.local/client/key_login/{client_id}"}
 
     def _list_clients(self, request: Request) -> Response:
         from .invoiceninja import _collate, _php_int
