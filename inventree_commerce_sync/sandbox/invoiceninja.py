@@ -42,6 +42,7 @@ from typing import Any
 
 from .app import BadRequest, OrderCall, Request, Response, SandboxApp
 from .faults import RateLimiter
+from .invoiceninja_catalogue import InvoiceNinjaCatalogue
 from .invoiceninja_orders import InvoiceNinjaInvoices
 
 TOKEN = "sandbox-invoiceninja-token"
@@ -81,6 +82,7 @@ class InvoiceNinjaSandbox(SandboxApp):
         self.add_route("PUT", f"{api}/products/(?P<id>[^/]+)", "products.update", self._update_product)
         self.invoices = InvoiceNinjaInvoices(self)  # invoices, their stock effect, webhooks: see invoiceninja_orders
         self.invoices.register_controls()
+        self.catalogue = InvoiceNinjaCatalogue(self)  # product creation, clients: see invoiceninja_catalogue
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, str]:
@@ -104,6 +106,7 @@ class InvoiceNinjaSandbox(SandboxApp):
             self.products.clear()
             self._by_key.clear()
             self.invoices.clear()
+            self.catalogue.clear()
             for entry in catalogue.get("products", []):
                 self.add_product(
                     str(entry["sku"]),

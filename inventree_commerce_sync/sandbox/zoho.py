@@ -33,6 +33,7 @@ from typing import Any
 from .app import BadRequest, OrderCall, Request, Response, SandboxApp
 from .faults import RateLimiter
 from .zoho_accounts import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Accounts
+from .zoho_catalogue import ZohoCatalogue
 from .zoho_orders import ZohoOrders
 
 ORGANIZATION_ID = "10234695"
@@ -79,6 +80,7 @@ class ZohoSandbox(SandboxApp):
         self.add_route("POST", f"{_API}/inventoryadjustments", "adjustments.create", self._create_adjustment)
         self.orders = ZohoOrders(self)  # sales orders, packages, shipments: see zoho_orders
         self.orders.register_controls()
+        self.catalogue = ZohoCatalogue(self)  # item creation and edits, contacts: see zoho_catalogue
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, str]:
@@ -119,6 +121,7 @@ class ZohoSandbox(SandboxApp):
         self.groups.clear()
         self.adjustments.clear()
         self.orders.clear()
+        self.catalogue.clear()
         products = catalogue.get("products", [])
         group_of: dict[str, str] = {}  # SKU of a variable parent -> its item group
         for product in products:
@@ -143,6 +146,8 @@ class ZohoSandbox(SandboxApp):
                 "unit": "pcs",
                 "serial_tracked": bool(product.get("serial_tracked")),
                 "stock": {},
+                "rate": Decimal(str(product.get("price", 0))),
+                "description": str(product.get("description") or ""),
             }
             group_id = group_of.get(product.get("parent", ""))
             if kind == "variation" and group_id:
@@ -270,7 +275,7 @@ class ZohoSandbox(SandboxApp):
 
     def _item_json(self, item: Mapping[str, Any]) -> dict[str, Any]:
         data = {k: item[k] for k in ("item_id", "name", "sku", "status", "item_type", "product_type",
-                                     "track_inventory", "is_combo_product", "unit")}
+                                     "track_inventory", "is_combo_product", "unit", "rate", "description")}
         for key in ("group_id", "group_name"):
             if key in item:
                 data[key] = item[key]

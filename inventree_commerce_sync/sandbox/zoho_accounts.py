@@ -28,8 +28,13 @@ SCOPE_ORDERS_READ = "ZohoInventory.salesorders.READ"
 SCOPE_ORDERS_CREATE = "ZohoInventory.salesorders.CREATE"
 SCOPE_PACKAGES_CREATE = "ZohoInventory.packages.CREATE"
 SCOPE_SHIPMENTS_CREATE = "ZohoInventory.shipmentorders.CREATE"
+SCOPE_ITEMS_CREATE = "ZohoInventory.items.CREATE"
+SCOPE_ITEMS_UPDATE = "ZohoInventory.items.UPDATE"
+SCOPE_CONTACTS_READ = "ZohoInventory.contacts.READ"
+SCOPE_CONTACTS_CREATE = "ZohoInventory.contacts.CREATE"
 ALL_SCOPES = frozenset({SCOPE_ITEMS_READ, SCOPE_ADJUST_CREATE, SCOPE_ADJUST_READ, SCOPE_SETTINGS_READ,
-                        SCOPE_ORDERS_READ, SCOPE_ORDERS_CREATE, SCOPE_PACKAGES_CREATE, SCOPE_SHIPMENTS_CREATE})
+                        SCOPE_ORDERS_READ, SCOPE_ORDERS_CREATE, SCOPE_PACKAGES_CREATE, SCOPE_SHIPMENTS_CREATE,
+                        SCOPE_ITEMS_CREATE, SCOPE_ITEMS_UPDATE, SCOPE_CONTACTS_READ, SCOPE_CONTACTS_CREATE})
 
 # The scope each inventory route needs (routes not listed need only a valid token).
 ROUTE_SCOPES = {
@@ -38,6 +43,11 @@ ROUTE_SCOPES = {
     "items.list": SCOPE_ITEMS_READ,
     "items.get": SCOPE_ITEMS_READ,
     "items.details": SCOPE_ITEMS_READ,
+    "items.create": SCOPE_ITEMS_CREATE,
+    "items.update": SCOPE_ITEMS_UPDATE,
+    "contacts.list": SCOPE_CONTACTS_READ,
+    "contacts.get": SCOPE_CONTACTS_READ,
+    "contacts.create": SCOPE_CONTACTS_CREATE,
     "adjustments.list": SCOPE_ADJUST_READ,
     "adjustments.create": SCOPE_ADJUST_CREATE,
     "salesorders.list": SCOPE_ORDERS_READ,

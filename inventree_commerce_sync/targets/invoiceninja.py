@@ -35,6 +35,8 @@ from ..core.ratelimit import RateLimitWait, wait_out_rate_limit
 from ..core.redact import get_logger, redact
 from ..core.target import OK, BaseTarget, Change, CheckResult, ConfigField, Outcome, Remote, held_by_several
 from ..core.values import collate_sku
+from .invoiceninja_catalogue import InvoiceNinjaCatalogue
+from .invoiceninja_customers import InvoiceNinjaClients
 from .invoiceninja_orders import InvoiceNinjaOrders
 
 log = get_logger(__name__)
@@ -73,7 +75,7 @@ class _Product(NamedTuple):
         return cls(row["id"], row.get("quantity", 1), row.get("in_stock_quantity") or 0)
 
 
-class InvoiceNinjaTarget(InvoiceNinjaOrders, BaseTarget):
+class InvoiceNinjaTarget(InvoiceNinjaOrders, InvoiceNinjaCatalogue, InvoiceNinjaClients, BaseTarget):
     name = "invoiceninja"
     title = "Invoice Ninja"
     FIELDS = (

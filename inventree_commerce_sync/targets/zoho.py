@@ -49,6 +49,8 @@ from .zoho_api import (
     skip_reason,
 )
 from .zoho_auth import ZohoOAuth
+from .zoho_catalogue import ZohoCatalogue
+from .zoho_customers import ZohoContacts
 from .zoho_orders import ZohoOrders
 
 __all__ = ["DATA_CENTERS", "OrganizationRefused", "SlidingWindowLimiter", "ZohoTarget"]
@@ -57,7 +59,7 @@ log = get_logger(__name__)
 
 
 
-class ZohoTarget(ZohoOrders, BaseTarget):
+class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
     name = "zoho"
     title = "Zoho Inventory"
     FIELDS = (
