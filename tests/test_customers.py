@@ -102,8 +102,8 @@ def test_the_same_email_twice_in_one_push_is_pushed_once(target_of):
 def test_dry_run_creates_nothing_but_matches(target_of):
     app, records, target = target_of()
     push_customers(target, [ADA], pushed={})
-    results = push_customers(target, [ADA, BOB], pushed={}, dry_run=True)
-    assert [r.outcome for r in results] == [customers.MATCHED, customers.WOULD_CREATE]
+    results = push_customers(target, [ADA, BOB, BOB], pushed={}, dry_run=True)
+    assert [r.outcome for r in results] == [customers.MATCHED, customers.WOULD_CREATE, customers.WOULD_CREATE]
     assert len(records) == 1 and posts(app) == 1
 
 

@@ -120,7 +120,8 @@ def push_customers(client: CustomerClient, customers: Sequence[Customer], *, pus
         key = email_key(email)
         if key in done:
             first = done[key]
-            results.append(CustomerResult(email, first.outcome if first.outcome == FAILED else UNCHANGED,
+            # Created a moment ago: in step now. Anything else (matched, failed, would be created) holds for both.
+            results.append(CustomerResult(email, UNCHANGED if first.outcome == CREATED else first.outcome,
                                           first.remote_id, first.error))
             continue
         if key in known:
