@@ -150,12 +150,16 @@ class Run:
 
     def forced_target_check(self) -> None:
         code = ("from inventree_commerce_sync.inventree import sync; from plugin.registry import registry; "
-                + "; ".join(f"sync.sync_parts(registry.get_plugin({SLUGS[t]!r}), None, verify=True)" for t in TARGETS))
+                + "; ".join(f"print('CHECK', sync.sync_parts(registry.get_plugin({SLUGS[t]!r}), None, verify=True)"
+                            f".summary())" for t in TARGETS))
         started = time.monotonic()
         out = subprocess.run([MANAGE, self.instance, self.worktree, "shell", "-c", code], capture_output=True,
                              text=True, timeout=600)
         self.say(f"forced target check of the four plugins: exit {out.returncode} after "
                  f"{time.monotonic() - started:.0f} s (InvenTree start-up included)")
+        for line in out.stdout.splitlines():
+            if line.startswith("CHECK "):
+                self.say(f"  {line[6:]}")
         if out.returncode != 0:
             self.failures.append(f"the forced target check failed: {out.stderr[-500:]}")
         for target in TARGETS:

@@ -7,12 +7,13 @@ decrement. ``sync._push`` calls ``import_orders_first`` for a flush, a reconcili
 target check and "sync now" alike, when the plugin's order import is switched on.
 
 Cheap: a poll that ran less than ``FRESH_SECONDS`` ago (the schedule's, a webhook's, or
-the previous push's: a flush of four targets right after a burst) is not repeated; the
-poll itself asks the shop only for orders changed since its cursor (one request when
-nothing changed). Five seconds is below the flush's shortest gap between pushes of a
-burst (``flush.QUIET_SECONDS`` after the last change, up to ``MAX_WAIT_SECONDS``), so a
-push after a quiet period always polls, while the pushes of one flush and a "sync now"
-clicked twice do not poll twice.
+the previous push's) is not repeated; the poll itself asks the shop only for orders changed
+since its cursor (one request when nothing changed). Why five seconds: the sales order lines
+an import creates mark their parts, so the import of one push queues a flush right after
+it, and that flush must not read the shop again; nor must "sync now" clicked twice, or the
+reconciliation that follows a flush. An order placed within those seconds is no worse off
+than without orders first: the shop's webhook, the schedule's poll or the next push after
+the window imports it, and its figure follows with that import's flush.
 
 When the orders cannot be read (the shop is down, refuses, or the import is misconfigured)
 the push still runs -- no worse than without the import -- and the error is returned: the

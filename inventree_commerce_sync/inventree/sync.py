@@ -185,14 +185,15 @@ def offers(plugin, settings: SyncSettings, part_ids: Iterable[int], behaviour: O
     """{part id: the Offer to push} (every part asked for; one it cannot find offers 0)."""
     from ..core.offer import PartStock
 
+    ids = list(part_ids)
     reserving = behaviour is OrderBehaviour.RESERVES_OPEN_ORDERS
-    stock = part_stock(part_ids, mode=settings.quantity, location_id=settings.location_id,
+    stock = part_stock(ids, mode=settings.quantity, location_id=settings.location_id,
                        include_variants=settings.include_variants, target=plugin.TARGET if reserving else None,
                        per_location=per_location)
     policy = QuantityPolicy(buffer=settings.buffer)
     integer = plugin.target_class().integer_quantities
     return {pk: make_offer(stock.get(pk) or PartStock(Decimal(0)), mode=settings.quantity, behaviour=behaviour,
-                           policy=policy, integer=integer) for pk in part_ids}
+                           policy=policy, integer=integer) for pk in ids}
 
 
 def configured_behaviour(plugin) -> OrderBehaviour:

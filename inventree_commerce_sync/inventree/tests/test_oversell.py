@@ -5,6 +5,7 @@ is never put back on offer; the panel's rows say how each number was made."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from company.models import Company
@@ -171,6 +172,25 @@ class OversellTests(InvenTreeAPITestCase):
         for name in self.NAMES:
             self.assertEqual(sellable(name, self.shop(name)), 6, name)
         self.assertEqual(self.shop("magento").stock()[SKU], 8)
+
+    def test_a_shipment_made_on_the_shop_ends_its_reservation_there_and_is_not_added_back(self):
+        self.import_on("magento")
+        magento = self.shop("magento")
+        place("magento", self.sandboxes.servers["magento"].url, 2)
+        self.act(lambda: sync.sync_parts(plugin("magento"), [self.part.pk]))
+        self.assertEqual((magento.stock()[SKU], sellable("magento", magento)), (10, 8))
+        # the shop ships 1 of the 2 itself (InvenTree is not told): its reservation drops to 1
+        with magento.lock:
+            order = next(iter(magento.sales.orders.values()))
+            item = next(i for i in order["items"] if i["sku"] == SKU)
+            later = (datetime.now(UTC) + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
+            magento.sales.ship(order, {item["item_id"]: D(1)}, [], at=later)
+        self.assertEqual((magento.stock()[SKU], sellable("magento", magento)), (9, 8))
+        with order_runs.locked_state(plugin("magento")) as state:
+            state["last_poll"] = 0
+        self.act(lambda: sync.sync_parts(plugin("magento"), [self.part.pk]))
+        # InvenTree: 10 in stock, 2 unshipped -> 8; the shop reserves 1 now: sent 9, it offers 8 (not 9)
+        self.assertEqual((magento.stock()[SKU], sellable("magento", magento)), (9, 8))
 
     def test_orders_first_imports_the_shops_sale_before_a_flush(self):
         self.import_on("woocommerce")
