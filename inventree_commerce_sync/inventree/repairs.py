@@ -102,10 +102,12 @@ def orders_stale(plugin) -> bool:
     return bool(state.get("last_error"))
 
 
-def start_check(plugin, settings, linked: Mapping[int, str]) -> R.RepairCheck | None:
+def start_check(plugin, settings, linked: Mapping[int, str], *, stale: bool | None = None) -> R.RepairCheck | None:
     """The RepairCheck of a target check of the parts ``linked`` ({part: sku}), after the
-    order import; None in a dry run (nothing is written, nothing is recorded)."""
-    stale = orders_stale(plugin)
+    order import (``stale`` given: the push imported them already, and says whether they
+    could be read); None in a dry run (nothing is written, nothing is recorded)."""
+    if stale is None:
+        stale = orders_stale(plugin)
     if settings.dry_run:
         return None
     return R.RepairCheck(plugin.TARGET, repair_limit(settings), orders_stale=stale, history=read_history(plugin),
