@@ -95,8 +95,8 @@ class Run:
             for key, value in values.items():
                 self.it.set_plugin_setting(slug, key, value)
         for key in self.skus:
-            self.items[key] = StockItem.create(api, {"part": self.parts[key], "quantity": STOCK,
-                                                     "location": location.pk}).pk
+            created = StockItem.create(api, {"part": self.parts[key], "quantity": STOCK, "location": location.pk})
+            self.items[key] = (created[0] if isinstance(created, list) else created).pk  # a list in InvenTree 1.x
         self.say(f"setup: tag {self.tag}, sandboxes " + ", ".join(f"{t} {s.url}" for t, s in self.sandboxes.items()))
 
     # -- 1 --

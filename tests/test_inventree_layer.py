@@ -42,6 +42,17 @@ def test_bulk_stock_events_are_taken(event):
     assert E.wants(event)
 
 
+@pytest.mark.parametrize("event", ["salesordershipment.completed", "salesorder.cancelled"])
+def test_the_order_events_the_shop_is_told_of_or_flagged_are_taken(event):
+    assert E.wants(event) and event in E.ORDER_EVENTS
+
+
+@pytest.mark.parametrize("event", ["salesorder.issued", "salesorder.hold", "purchaseorder.cancelled",
+                                   "returnorder.cancelled"])
+def test_other_order_events_are_refused(event):
+    assert not E.wants(event)
+
+
 @pytest.mark.parametrize("event", ["part_part.saved", "stock_stocklocation.saved", "salesorder.completed",
                                    "stock_stockitemtracking.created", "", "stockitem",
                                    # a StockItem save comes with each of these: the save signal has it

@@ -11,7 +11,9 @@ under the shipment's row lock. A shipment that is sent, or being sent, is not se
 a repeated event; one whose sender died mid-way is taken again after ``SENDING_STALE_SECONDS``
 (the clients look on the shop before they send: nothing is created twice). A failure is
 recorded and retried by a worker task after ``RETRY_FIRST_SECONDS``, doubling up to
-``RETRY_MAX_SECONDS``, at most ``MAX_ATTEMPTS`` times; the status shows each one.
+``RETRY_MAX_SECONDS``, at most ``MAX_ATTEMPTS`` times; the status shows each one. A first
+attempt also queues a backup retry for after the stale time, which finds the shipment done
+and does nothing unless the sender died.
 
 A sales order from a shop cancelled in InvenTree is not cancelled on the shop: the shop owns
 the customer relationship (the refund, the e-mail). It is flagged among the orders needing
@@ -38,6 +40,7 @@ META = "commerce_sync"  # key in the SalesOrder's (import) and the SalesOrderShi
 SENDING, FAILED, DRY_RUN = "sending", "failed", "dry_run"
 DONE = (SHIPPED, ALREADY_SHIPPED, NOTHING_TO_DO)
 SENDING_STALE_SECONDS = 600.0
+BACKUP_SLACK_SECONDS = 60.0  # the backup retry of a first attempt runs this long after a send is stale
 RETRY_FIRST_SECONDS = 30.0
 RETRY_MAX_SECONDS = 3600.0
 MAX_ATTEMPTS = 12
@@ -90,6 +93,8 @@ def ship(plugin, shipment_id: int) -> dict[str, Any] | None:
     if claimed is None:
         return None
     shipment, order_id, record = claimed
+    if record["attempts"] == 1:  # should this process die mid-send, the worker takes it again
+        queue_retry(plugin.slug, shipment_id, SENDING_STALE_SECONDS + BACKUP_SLACK_SECONDS)
     try:
         if _order_dry_run(plugin):
             return _finish(shipment_id, {**record, "state": DRY_RUN, "error": None,
