@@ -29,6 +29,11 @@ whose IPN is the sandbox SKU, and measures:
    rate limit off): list requests per sandbox from its own route counters.
 
 Prints a table per part and exits non-zero on any failure.
+
+Run it against a fresh instance (``/work/live/bin/stop <name> --drop``, then ``start``): the
+fresh sandboxes number their orders as the last run's did, and the plugins rightly take a
+shop order id they already imported for the same order (the script itself counts only the
+sales orders created after its setup).
 """
 
 from __future__ import annotations
