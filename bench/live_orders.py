@@ -29,6 +29,11 @@ whose IPN is the sandbox SKU, and measures:
    rate limit off): list requests per sandbox from its own route counters.
 
 Prints a table per part and exits non-zero on any failure.
+
+Run it against a fresh instance (``/work/live/bin/stop <name> --drop``, then ``start``): the
+fresh sandboxes number their orders as the last run's did, and the plugins rightly take a
+shop order id they already imported for the same order (the script itself counts only the
+sales orders created after its setup).
 """
 
 from __future__ import annotations
@@ -114,11 +119,19 @@ class Orders:
 
     def __init__(self, it: InvenTree):
         self.it = it
+        self.after_pk = 0  # sales orders of earlier runs: fresh sandboxes number their orders alike
+
+    def start_counting(self) -> None:
+        """From now on only sales orders created after this call count."""
+        page = self.it.request("GET", "/api/order/so/", params={"ordering": "-pk", "limit": 1}).json()
+        rows = page.get("results", page) if isinstance(page, dict) else page
+        self.after_pk = int(rows[0]["pk"]) if rows else 0
 
     def find(self, target: str, number: str) -> dict | None:
         rows = self.it.request("GET", "/api/order/so/", params={"search": number, "limit": 100}).json()
         for row in rows.get("results", rows) if isinstance(rows, dict) else rows:
-            if row.get("customer_reference") == number and row.get("description") == f"{TITLES[target]} order {number}":
+            if (row["pk"] > self.after_pk and row.get("customer_reference") == number
+                    and row.get("description") == f"{TITLES[target]} order {number}"):
                 return row
         return None
 
@@ -129,7 +142,8 @@ class Orders:
             page = self.it.request("GET", "/api/order/so/", params={
                 "search": f"{TITLES[target]} order", "limit": 500, "offset": offset, "ordering": "pk"}).json()
             rows = page["results"]
-            found += [r for r in rows if str(r.get("description", "")).startswith(f"{TITLES[target]} order ")]
+            found += [r for r in rows if r["pk"] > self.after_pk
+                      and str(r.get("description", "")).startswith(f"{TITLES[target]} order ")]
             offset += len(rows)
             if not rows or offset >= page["count"]:
                 return found
@@ -189,6 +203,7 @@ class Run:
 
     def setup(self) -> None:
         api = self.it.api
+        self.orders.start_counting()
         category = PartCategory.create(api, {"name": f"commerce sync orders {self.tag}"})
         self.skus = [f"ICS-{self.tag}-P{i}" for i in range(PRODUCTS)]
         for sku in self.skus:
