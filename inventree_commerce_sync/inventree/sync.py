@@ -112,7 +112,7 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
     target_name = plugin.TARGET
 
     if part_ids is None:
-        rows = list(Part.objects.values(*P.ROW_FIELDS))
+        rows = P.part_rows(Part.objects.all(), target_name)
         skus = P.skus_of_rows(target_name, settings, rows)
         linked = {pk: sku for pk, (sku, _) in skus.items() if sku}
         claims = linked
@@ -120,7 +120,7 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
         ids = set(part_ids)
         if settings.include_variants:
             ids = P.with_templates(ids)
-        rows = list(Part.objects.filter(pk__in=sorted(ids)).values(*P.ROW_FIELDS))
+        rows = P.part_rows(Part.objects.filter(pk__in=sorted(ids)), target_name)
         skus = P.skus_of_rows(target_name, settings, rows)
         linked = {pk: sku for pk, (sku, _) in skus.items() if sku}
         # A part outside this batch may claim the same SKU.
@@ -226,7 +226,7 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
     settings = plugin.sync_settings()
     target_cls = plugin.target_class()
     queryset = Part.objects.all() if part_ids is None else Part.objects.filter(pk__in=list(part_ids))
-    info = {row["pk"]: row for row in queryset.values(*P.ROW_FIELDS)}
+    info = {row["pk"]: row for row in P.part_rows(queryset, plugin.TARGET)}
     skus = P.skus_of_rows(plugin.TARGET, settings, list(info.values()))
     if part_ids is None:
         skus = {pk: v for pk, v in skus.items() if v[0]}
