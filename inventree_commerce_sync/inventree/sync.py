@@ -223,25 +223,23 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
     """One row per part (linked or not, when part_ids are given; linked only otherwise)."""
     from part.models import Part
 
+    if part_ids is None and only_out_of_sync:  # compare all cheaply, then make the rows of the few
+        part_ids = out_of_sync_candidates(plugin)
     settings = plugin.sync_settings()
-    target_cls = plugin.target_class()
     queryset = Part.objects.all() if part_ids is None else Part.objects.filter(pk__in=list(part_ids))
     info = {row["pk"]: row for row in P.part_rows(queryset, plugin.TARGET)}
     skus = P.skus_of_rows(plugin.TARGET, settings, list(info.values()))
     if part_ids is None:
         skus = {pk: v for pk, v in skus.items() if v[0]}
     linked_ids = [pk for pk, (sku, _) in skus.items() if sku]
-    quantities = totals(linked_ids, quantity=settings.quantity, location_id=settings.location_id,
-                        include_variants=settings.include_variants)
-    policy = QuantityPolicy(buffer=settings.buffer)
+    desired_of = desired_quantities(plugin, settings, linked_ids)
     rows = []
     for pk in sorted(skus):
         sku, reason = skus[pk]
         entry = stored_entry(info[pk]["metadata"], plugin.TARGET)
         if entry is not None and entry.sku != sku:
             entry = None
-        desired = (policy.apply(quantities.get(pk, Decimal(0)), integer=target_cls.integer_quantities)
-                   if sku else None)
+        desired = desired_of.get(pk) if sku else None
         in_sync = desired is not None and entry is not None and entry.is_synced_at(desired)
         if only_out_of_sync and (in_sync or not sku):
             continue
@@ -267,6 +265,39 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
             "dry_run": settings.dry_run,
         })
     return rows
+
+
+def desired_quantities(plugin, settings, part_ids: list[int]) -> dict[int, Decimal]:
+    """{part id: the figure a push sends for it}: what the status compares with the ledger."""
+    quantities = totals(part_ids, quantity=settings.quantity, location_id=settings.location_id,
+                        include_variants=settings.include_variants)
+    policy = QuantityPolicy(buffer=settings.buffer)
+    integer = plugin.target_class().integer_quantities
+    return {pk: policy.apply(quantities.get(pk, Decimal(0)), integer=integer) for pk in part_ids}
+
+
+def out_of_sync_candidates(plugin) -> list[int]:
+    """The linked parts not known to be in sync: every one but those whose ledger entry says
+    synced, under today's SKU, at exactly today's figure. Compared from three fields of the
+    entry read as text (``parts.ledger_glance``), so that 50,000 parts are told apart in well
+    under a second; ``status_rows`` then makes (and checks again) the rows of the few left."""
+    from part.models import Part
+
+    settings = plugin.sync_settings()
+    rows = P.ledger_glance(Part.objects.all(), plugin.TARGET)
+    skus = P.skus_of_rows(plugin.TARGET, settings, rows)
+    linked = [row for row in rows if skus[row["pk"]][0]]
+    desired = desired_quantities(plugin, settings, [row["pk"] for row in linked])
+    return [row["pk"] for row in linked
+            if not (row["entry_status"] == L.SYNCED and row["entry_sku"] == skus[row["pk"]][0]
+                    and _same_quantity(row["entry_quantity"], desired[row["pk"]]))]
+
+
+def _same_quantity(text: str | None, quantity: Decimal) -> bool:
+    try:
+        return text is not None and Decimal(text) == quantity
+    except ArithmeticError:  # not a number: the row shows what is there
+        return False
 
 
 CSV_COLUMNS = ("target", "part", "part_name", "ipn", "sku", "quantity", "pushed_quantity", "pending_quantity",
