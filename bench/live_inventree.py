@@ -58,6 +58,7 @@ BURST_PARTS = 20
 BURST_WRITE_LIMIT = 40
 BURST_TIMEOUT = 1200.0  # one worker works off ~13 tasks per adjustment (InvenTree's and ours)
 IDLE_TIMEOUT = 300.0
+API_TIMEOUT = 120.0  # seconds per API call: on the loaded 2-core machine a single line POST took over 30 s
 OUTAGE_SECONDS = 60.0
 RECOVERY_TIMEOUT = 420.0  # the reconcile schedule runs every 5 minutes, plus the worker's lag
 POLL = 0.25
@@ -75,7 +76,7 @@ class InvenTree:
 
     def __init__(self, url: str, user: str, password: str):
         self.url = url.rstrip("/")
-        self.api = InvenTreeAPI(self.url, username=user, password=password, timeout=30)
+        self.api = InvenTreeAPI(self.url, username=user, password=password, timeout=API_TIMEOUT)
         self.http = requests.Session()
         # token auth: InvenTree's plugin URLs (/plugin/<slug>/...) do not take basic auth
         self.http.headers["Authorization"] = f"Token {self.api.token}"
@@ -83,7 +84,7 @@ class InvenTree:
         self.category: int | None = None
 
     def another_client(self) -> InvenTreeAPI:
-        return InvenTreeAPI(self.url, username=self._credentials[0], password=self._credentials[1], timeout=30)
+        return InvenTreeAPI(self.url, username=self._credentials[0], password=self._credentials[1], timeout=API_TIMEOUT)
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         response = self.http.request(method, self.url + path, timeout=30, **kwargs)

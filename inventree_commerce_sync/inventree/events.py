@@ -9,7 +9,8 @@ Generic model events (``stock_stockitem.created/.saved/.deleted``) carry only ``
 ``affected_parts`` still maps every stock event, but the plugins take only the bulk ones
 (``wants``); the others are caught by save signals. The bulk paths (receiving a purchase order,
 completing a build, shipping a sales order) write with bulk updates and send no per-item
-save event: their order/build/shipment events are mapped to the parts they move.
+save event: their order/build/shipment events are mapped to the parts they move (a purchase
+order receipt is caught in the process instead, see ``signals.py``).
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ WANTED_EVENTS = frozenset({
 # plugins take. Every other stock change saves or deletes a StockItem, which ``signals.py``
 # catches in the process that made it -- so the named events that always come with such a
 # save (quantityupdated, counted, moved, ...) and the generic stock_stockitem.* events are
-# not taken at all, saving the worker one task per change per plugin.
-BULK_EVENTS = frozenset({ITEMS_CREATED, PURCHASE_ORDER_RECEIVED, BUILD_COMPLETED, BUILD_OUTPUT_COMPLETED,
-                         SHIPMENT_COMPLETED})
+# not taken at all, saving the worker one task per change per plugin. A purchase order
+# receipt is caught there too (its receive method is wrapped): its event is not taken.
+BULK_EVENTS = frozenset({ITEMS_CREATED, BUILD_COMPLETED, BUILD_OUTPUT_COMPLETED, SHIPMENT_COMPLETED})
 
 
 # The events that concern an order imported from a shop: the shop is told of its shipments

@@ -6,11 +6,15 @@ lines count as open orders or stop counting), marks its part dirty for every ena
 commerce sync plugin when the transaction commits -- in the web process that handled the
 request, without a worker task per change (InvenTree's generic ``*.saved`` events would
 cost one task per change per plugin). Parts are gathered per transaction, so a stock count
-of a thousand items costs one mark. The bulk paths that write without save signals
-(receiving a purchase order, completing a build, shipping) are caught by their events
-instead (``events.py``). Allocating a build's or a sales order's stock in bulk (its
-allocate / auto-allocate methods write with bulk_create) sends neither a signal nor an
-event: those methods are wrapped to mark the parts of the order when they return.
+of a thousand items costs one mark. Receiving a purchase order writes its stock items with
+bulk_create (no save signal): ``PurchaseOrder.receive_line_items`` is wrapped to mark the
+order's parts when it returns -- its event reaches the plugins only through InvenTree's one
+worker queue, which the receipt itself fills with hundreds of InvenTree's own tasks (the
+shops were exact about a minute after a 500-line receipt). The other bulk paths (completing
+a build, shipping) are caught by their events (``events.py``). Allocating a build's or a
+sales order's stock in bulk (its allocate / auto-allocate methods write with bulk_create)
+sends neither a signal nor an event: those methods are wrapped to mark the parts of the
+order when they return.
 """
 
 from __future__ import annotations
@@ -138,3 +142,12 @@ def connect() -> None:
         for model in (SalesOrderAllocation, BuildItem):
             signal.connect(allocation_changed, sender=model,
                            dispatch_uid=f"commerce_sync_{model.__name__.lower()}_{name}")
+    from order.models import PurchaseOrder
+
+    _mark_after(PurchaseOrder, "receive_line_items", _purchase_order_parts)
+
+
+def _purchase_order_parts(order) -> set[int]:
+    from .parts import DbPartLookup
+
+    return DbPartLookup().purchase_order_parts(order.pk)

@@ -123,7 +123,7 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
     orders_stale = import_orders_first(plugin)
 
     if part_ids is None:
-        rows = list(Part.objects.values(*P.ROW_FIELDS))
+        rows = P.part_rows(Part.objects.all(), target_name)
         skus = P.skus_of_rows(target_name, settings, rows)
         linked = {pk: sku for pk, (sku, _) in skus.items() if sku}
         claims = linked
@@ -131,7 +131,7 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
         ids = set(part_ids)
         if settings.include_variants:
             ids = P.with_templates(ids)
-        rows = list(Part.objects.filter(pk__in=sorted(ids)).values(*P.ROW_FIELDS))
+        rows = P.part_rows(Part.objects.filter(pk__in=sorted(ids)), target_name)
         skus = P.skus_of_rows(target_name, settings, rows)
         linked = {pk: sku for pk, (sku, _) in skus.items() if sku}
         # A part outside this batch may claim the same SKU.
@@ -268,9 +268,11 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
     """One row per part (linked or not, when part_ids are given; linked only otherwise)."""
     from part.models import Part
 
+    if part_ids is None and only_out_of_sync:  # compare all cheaply, then make the rows of the few
+        part_ids = out_of_sync_candidates(plugin)
     settings = plugin.sync_settings()
     queryset = Part.objects.all() if part_ids is None else Part.objects.filter(pk__in=list(part_ids))
-    info = {row["pk"]: row for row in queryset.values(*P.ROW_FIELDS)}
+    info = {row["pk"]: row for row in P.part_rows(queryset, plugin.TARGET)}
     skus = P.skus_of_rows(plugin.TARGET, settings, list(info.values()))
     if part_ids is None:
         skus = {pk: v for pk, v in skus.items() if v[0]}
@@ -311,6 +313,36 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
             **({"sellable": str(offer.sellable), "offer": offer.to_json()} if offer is not None and explain else {}),
         })
     return rows
+
+
+def desired_quantities(plugin, settings, part_ids: list[int]) -> dict[int, Decimal]:
+    """{part id: the figure a push sends for it}: what the status compares with the ledger."""
+    made = offers(plugin, settings, part_ids, configured_behaviour(plugin))
+    return {pk: offer.quantity for pk, offer in made.items()}
+
+
+def out_of_sync_candidates(plugin) -> list[int]:
+    """The linked parts not known to be in sync: every one but those whose ledger entry says
+    synced, under today's SKU, at exactly today's figure. Compared from three fields of the
+    entry read as text (``parts.ledger_glance``), so that 50,000 parts are told apart in well
+    under a second; ``status_rows`` then makes (and checks again) the rows of the few left."""
+    from part.models import Part
+
+    settings = plugin.sync_settings()
+    rows = P.ledger_glance(Part.objects.all(), plugin.TARGET)
+    skus = P.skus_of_rows(plugin.TARGET, settings, rows)
+    linked = [row for row in rows if skus[row["pk"]][0]]
+    desired = desired_quantities(plugin, settings, [row["pk"] for row in linked])
+    return [row["pk"] for row in linked
+            if not (row["entry_status"] == L.SYNCED and row["entry_sku"] == skus[row["pk"]][0]
+                    and _same_quantity(row["entry_quantity"], desired[row["pk"]]))]
+
+
+def _same_quantity(text: str | None, quantity: Decimal) -> bool:
+    try:
+        return text is not None and Decimal(text) == quantity
+    except ArithmeticError:  # not a number: the row shows what is there
+        return False
 
 
 CSV_COLUMNS = ("target", "part", "part_name", "ipn", "sku", "quantity", "pushed_quantity", "pending_quantity",

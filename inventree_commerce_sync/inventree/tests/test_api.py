@@ -146,6 +146,17 @@ class StaffEndpointTests(InvenTreeAPITestCase):
         self.assertEqual(len(self.get(self.base + "status/").data["parts"]), 4)  # default: 100 a page
         out = self.get(self.base + "status/", {"out_of_sync": 1, "limit": 1, "offset": 1}).data
         self.assertEqual((out["count"], [r["part"] for r in out["parts"]]), (4, [linked[1]]))
+
+        def out_of_sync():
+            return sorted(r["part"] for r in self.get(self.base + "status/", {"out_of_sync": 1}).data["parts"])
+
+        self.post(self.base + "sync/", {"part": self.widget.pk}, expected_code=200)
+        self.assertNotIn(self.widget.pk, out_of_sync())
+        StockItem.objects.filter(part=self.widget).update(quantity=6)  # not pushed: no signal
+        self.assertIn(self.widget.pk, out_of_sync())
+        StockItem.objects.filter(part=self.widget).update(quantity=5)
+        Part.objects.filter(pk=self.widget.pk).update(IPN="API-W2")  # the entry is for the old SKU
+        self.assertIn(self.widget.pk, out_of_sync())
         for bad in ({"limit": 0}, {"limit": 1001}, {"limit": "x"}, {"offset": -1}):
             error = self.get(self.base + "status/", bad, expected_code=400).data["error"]
             self.assertIn(next(iter(bad)), error)

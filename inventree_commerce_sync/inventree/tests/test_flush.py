@@ -75,7 +75,9 @@ class FlushTests(SandboxedPlugins, InvenTreeTestCase):
         run_flushes()
         self.assert_parts_in_sync([self.a, self.b])
 
-    def test_a_purchase_order_receipt_is_one_event_task_for_the_four_plugins(self):
+    def test_a_purchase_order_receipt_is_marked_where_it_is_received_without_an_event_task(self):
+        """InvenTree's one worker queue is full of the receipt's own tasks: waiting for its event
+        put the shops a minute behind a 500-line receipt."""
         supplier_part = SupplierPart.objects.create(part=self.b, supplier=self.supplier, SKU="FSUP-B")
         order = PurchaseOrder.objects.create(supplier=self.supplier, reference=PurchaseOrder.generate_reference())
         lines = [PurchaseOrderLineItem.objects.create(order=order, part=supplier_part, quantity=3) for _ in range(5)]
@@ -84,9 +86,8 @@ class FlushTests(SandboxedPlugins, InvenTreeTestCase):
             with self.captureOnCommitCallbacks(execute=True):
                 order.receive_line_items(self.store, [{"line_item": line, "quantity": 3} for line in lines],
                                          self.user)
-            leaders = {call.args[0].slug for call in process_event.call_args_list}
-            self.assertEqual(leaders, {SLUGS["invoiceninja"]})
-            self.assertEqual(process_event.call_count, 1)
+            self.assertEqual(process_event.call_count, 0)
+            self.assertFalse(any(plugin(name).wants_process_event("purchaseorderitem.received") for name in SLUGS))
         self.assertEqual(len(queued_flushes), 1)
         run_flushes()
         self.assert_parts_in_sync([self.b])

@@ -32,6 +32,10 @@ TARGET = "woocommerce"
 RECONCILE_SECONDS, RECONCILE_QUERIES, ANSWER_SECONDS, ANSWER_QUERIES = 5.0, 100, 1.0, 100
 
 
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def _sku(n: int) -> str:
     return f"SC-{n:06d}"
 
@@ -55,6 +59,11 @@ class ScaleTests(InvenTreeAPITestCase):
         StockItem.objects.bulk_create([StockItem(part_id=pk, quantity=Decimal(n % 50 + 1), batch="",
                                                  delete_on_deplete=False)
                                        for n, pk in enumerate(cls.part_ids.values())], batch_size=2000)
+        # The statistics autovacuum would gather after such an import (it never sees rows of a
+        # test's open transaction): without them PostgreSQL plans the stock sums for empty
+        # tables, and one batch of 2,000 parts takes minutes instead of milliseconds.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE part_part, stock_stockitem")
 
     def setUp(self):
         super().setUp()
@@ -80,22 +89,35 @@ class ScaleTests(InvenTreeAPITestCase):
         Part.objects.bulk_update(parts, ["metadata"], batch_size=500)  # a CASE per row: keep it short
 
     def timed(self, action):
+        """(result, seconds, SQL queries); also prints what the seconds were made of."""
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = action()
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        sql = sum(float(q["time"]) for q in queries.captured_queries)
+        self.last_cpu_and_sql = cpu + sql
+        self.last = f"{seconds:.2f} s ({cpu:.2f} s CPU here, {sql:.2f} s in {len(queries)} SQL queries, load {_load()})"
         return result, seconds, len(queries)
+
+    def assert_within(self, seconds: float, limit: float, label: str) -> None:
+        """Wall-clock seconds within the limit; on a machine with more runnable processes than
+        cores, where the wall clock mostly measures the wait for a core, this process's CPU time
+        plus the queries' time must be (both printed with the load, see ``timed``)."""
+        if os.getloadavg()[0] <= (os.cpu_count() or 1):
+            self.assertLessEqual(seconds, limit, f"{label}: {self.last}")
+        else:
+            self.assertLessEqual(self.last_cpu_and_sql, limit, f"{label} on a loaded machine: {self.last}")
 
     def test_reconciliation_with_nothing_changed(self):
         self.mark_all_synced()
         sync.update_state(self.plugin, last_reconcile=0)
         report, seconds, queries = self.timed(lambda: sync.reconcile(self.plugin, verify=False))
-        print(f"\nscale: {PARTS} linked parts: reconciliation with nothing changed {seconds:.2f} s, "
-              f"{queries} SQL queries, {report.summary()}, {sum(report.requests.values())} requests")
+        print(f"\nscale: {PARTS} linked parts: reconciliation with nothing changed {self.last}, "
+              f"{report.summary()}, {sum(report.requests.values())} requests")
         self.assertEqual(report.counts["unchanged"], PARTS)
         self.assertEqual(self.app.writes, 0)
         self.assertLessEqual(queries, RECONCILE_QUERIES)
-        self.assertLessEqual(seconds, RECONCILE_SECONDS)
+        self.assert_within(seconds, RECONCILE_SECONDS, "reconciliation")
 
     def test_status_answers(self):
         self.mark_all_synced()
@@ -107,8 +129,8 @@ class ScaleTests(InvenTreeAPITestCase):
         for label, path in (("panel (one part)", f"status/?part={one}"), ("status, first page", "status/"),
                             ("status, out of sync", "status/?out_of_sync=1"), ("status.csv", "status.csv")):
             response, seconds, queries = self.timed(lambda path=path: self.get(base + path, expected_code=200))
-            print(f"\nscale: {PARTS} linked parts: {label}: {seconds:.2f} s, {queries} SQL queries")
-            self.assertLessEqual(seconds, ANSWER_SECONDS, label)
+            print(f"\nscale: {PARTS} linked parts: {label}: {self.last}")
+            self.assert_within(seconds, ANSWER_SECONDS, label)
             self.assertLessEqual(queries, ANSWER_QUERIES, label)
             answers[label] = response
         self.assertEqual([r["part"] for r in answers["panel (one part)"].data["parts"]], [one])
@@ -122,7 +144,7 @@ class ScaleTests(InvenTreeAPITestCase):
 
     def test_first_full_sync_is_bounded_by_the_target(self):
         report, seconds, queries = self.timed(lambda: sync.sync_parts(self.plugin, None))
-        print(f"\nscale: {PARTS} linked parts: first full sync {seconds:.2f} s, {queries} SQL queries, "
+        print(f"\nscale: {PARTS} linked parts: first full sync {self.last}, "
               f"{report.summary()}, requests {report.requests}")
         self.assertEqual(report.counts["pushed"], PARTS)
         self.assertEqual(self.app.stock()[_sku(3)], 4)
