@@ -247,12 +247,18 @@ class StaffEndpointTests(InvenTreeAPITestCase):
         sync.sync_parts(self.plugin, [self.widget.pk])
         self.assertEqual(self.app.stock()["API-W"], 5)
         # Someone edits the quantity on the target; the ledger still says 5 was pushed.
-        self.app.seed({"products": [{"sku": "API-W", "name": "API-W", "quantity": 99}]})
-        self.assertEqual(self.app.stock()["API-W"], 99)
+        self.app.seed({"products": [{"sku": "API-W", "name": "API-W", "quantity": 9}]})
+        self.assertEqual(self.app.stock()["API-W"], 9)
         configure("magento", RECONCILE_MINUTES=60, VERIFY_MINUTES=1440)
         sync.update_state(self.plugin, last_reconcile=0, last_verify=0)
         sync.reconcile(self.plugin)
         self.assertEqual(self.app.stock()["API-W"], 5)
+        # An edit beyond the repair limit (5 -> 99: 94 units, 95 %) is flagged, not written
+        # (test_repairs.py: confirming writes it).
+        self.app.seed({"products": [{"sku": "API-W", "name": "API-W", "quantity": 99}]})
+        sync.update_state(self.plugin, last_reconcile=0, last_verify=0)
+        sync.reconcile(self.plugin)
+        self.assertEqual(self.app.stock()["API-W"], 99)
 
 
 class TotalsTests(InvenTreeAPITestCase):
