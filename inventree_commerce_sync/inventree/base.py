@@ -18,7 +18,7 @@ from ..core.redact import get_logger
 from ..core.settings import parse_bool
 from ..core.target import BaseTarget
 from . import config as C
-from . import events, flush, schedule, sync
+from . import events, flush, locations, schedule, sync
 from .order_settings import OrderSettings
 
 log = get_logger(__name__)
@@ -42,6 +42,7 @@ def _django_validator(check):
 def _settings_for(target_cls: type[BaseTarget] | None) -> dict[str, dict[str, Any]]:
     definitions = C.plugin_setting_definitions(target_cls)
     definitions.update(C.setting_definitions(OrderSettings, target_cls.title if target_cls is not None else "the shop"))
+    definitions.update(locations.setting_definitions(target_cls))
     for definition in definitions.values():
         validator = definition.get("validator")
         if callable(validator) and validator not in (bool, int, float):

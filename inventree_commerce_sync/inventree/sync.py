@@ -34,8 +34,8 @@ from ..core.offer import Offer, make_offer, order_behaviour
 from ..core.orders import OrderBehaviour
 from ..core.redact import get_logger, redact
 from ..core.target import BaseTarget
+from . import locations, repairs
 from . import parts as P
-from . import repairs
 from .config import SyncSettings, connection_config, find_duplicates
 from .ledger import PartLedger, stored_entry, write_entries
 from .locks import target_lock
@@ -147,6 +147,7 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
 
     try:
         target = _Watched(plugin.build_target())
+        pairs = locations.mapped_locations(plugin)  # several locations (locations.py); () for one
     except (ConfigError, SyncError) as exc:
         update_state(plugin, last_error=redact(exc))
         log.warning("%s: %s", target_name, redact(exc))
@@ -155,12 +156,26 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
     # The orders were imported first (above): a raise the check would write could undo a sale
     # only when they could not be read.
     check = repairs.start_check(plugin, settings, linked, orders_stale=orders_stale is not None) if verify else None
-    made = offers(plugin, settings, linked, order_behaviour(target._target))
-    levels = [StockLevel(sku, made[pk].quantity, f"part {pk}") for pk, sku in sorted(linked.items())]
-    ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
+    behaviour = order_behaviour(target._target)
+    ledger: Any = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
+    engine_target: Any = target
+    if pairs:
+        try:
+            engine_target = locations.located_target(cast(BaseTarget, target), pairs)
+        except ConfigError as exc:
+            update_state(plugin, last_error=redact(plugin.describe_error(exc)))
+            return Pushed()
+        levels, key_parts = locations.located_levels(plugin, settings, linked, behaviour, pairs)
+        # not from ``metadata``: part_rows cut it down to the target's own entry
+        ledger = locations.LocatedLedger(PartLedger({sku: pk for pk, sku in linked.items()}), engine_target.codes)
+        if check is not None:  # the repair history names the part of each SKU@code
+            check.parts = {key: (pk, "") for key, pk in key_parts.items()}
+    else:
+        made = offers(plugin, settings, linked, behaviour)
+        levels = [StockLevel(sku, made[pk].quantity, f"part {pk}") for pk, sku in sorted(linked.items())]
     # The offers already hold buffer and rounding: the engine's policy changes nothing.
     # _Watched forwards every attribute to the client it wraps, so the engine sees a BaseTarget.
-    engine = SyncEngine(cast(BaseTarget, target), ledger, policy=QuantityPolicy(), dry_run=settings.dry_run,
+    engine = SyncEngine(cast(BaseTarget, engine_target), ledger, policy=QuantityPolicy(), dry_run=settings.dry_run,
                         keep_results=len(levels) <= 1000, repairs=check)
     try:
         report = engine.sync(levels, force=force, verify=verify)
@@ -279,6 +294,11 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
     linked_ids = [pk for pk, (sku, _) in skus.items() if sku]
     explain = part_ids is not None and len(linked_ids) <= EXPLAINED_PARTS
     made = offers(plugin, settings, linked_ids, configured_behaviour(plugin), per_location=explain)
+    pairs = locations.mapped_locations(plugin)
+    # part_rows cut the metadata down to the target's own entry: a map's entries are read whole
+    located = locations.located_status(
+        plugin, settings, pairs, {pk: skus[pk][0] or "" for pk in linked_ids},
+        dict(Part.objects.filter(pk__in=linked_ids).values_list("pk", "metadata"))) if pairs else {}
     rows = []
     for pk in sorted(skus):
         sku, reason = skus[pk]
@@ -288,6 +308,8 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
         offer = made.get(pk) if sku else None
         desired = offer.quantity if offer is not None else None
         in_sync = desired is not None and entry is not None and entry.is_synced_at(desired)
+        if pk in located:  # a location map: the figure and entry of each mapped location
+            in_sync = located[pk]["in_sync"]
         if only_out_of_sync and (in_sync or not sku):
             continue
         rows.append({
@@ -311,6 +333,7 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
             "in_sync": in_sync,
             "dry_run": settings.dry_run,
             **({"sellable": str(offer.sellable), "offer": offer.to_json()} if offer is not None and explain else {}),
+            **located.get(pk, {}),
         })
     return rows
 
@@ -332,6 +355,12 @@ def out_of_sync_candidates(plugin) -> list[int]:
     rows = P.ledger_glance(Part.objects.all(), plugin.TARGET)
     skus = P.skus_of_rows(plugin.TARGET, settings, rows)
     linked = [row for row in rows if skus[row["pk"]][0]]
+    pairs = locations.mapped_locations(plugin)
+    if pairs:  # each mapped location's entry
+        ids = [row["pk"] for row in linked]
+        metadata = dict(Part.objects.filter(pk__in=ids).values_list("pk", "metadata"))
+        located = locations.located_status(plugin, settings, pairs, {pk: skus[pk][0] or "" for pk in ids}, metadata)
+        return [pk for pk in ids if not located[pk]["in_sync"]]
     desired = desired_quantities(plugin, settings, [row["pk"] for row in linked])
     return [row["pk"] for row in linked
             if not (row["entry_status"] == L.SYNCED and row["entry_sku"] == skus[row["pk"]][0]

@@ -68,7 +68,7 @@ class MagentoSandbox(SandboxApp):
 
     def __init__(self, *, token: str = TOKEN, source_code: str = "default", stores: tuple[str, ...] = ("default",),
                  list_stock_items: bool = False, input_limit: int | None = None, max_page_size: int = 300,
-                 msi: bool = True,
+                 msi: bool = True, more_sources: tuple[str, ...] = (),
                  denied_resources: tuple[str, ...] = (), seed: int = 0):
         super().__init__(seed=seed)
         self.token = token
@@ -84,7 +84,7 @@ class MagentoSandbox(SandboxApp):
         self.source_items: dict[tuple[str, str], dict[str, Any]] = {}
         self.sources: dict[str, dict[str, Any]] = {}
         self._resources: dict[str, str] = {}
-        self._add_sources()
+        self._add_sources(more_sources)
 
         self._route("GET", "/products", "products.list", self._search_products, "Magento_Catalog::products")
         self._route("GET", f"/products/{SKU}", "products.get", self._get_product, "Magento_Catalog::products")
@@ -121,8 +121,8 @@ class MagentoSandbox(SandboxApp):
             body["at"] = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         return OrderCall("orders", body, lambda answer: str(answer["entity_id"]))
 
-    def _add_sources(self) -> None:
-        for code in dict.fromkeys(("default", self.source_code)):
+    def _add_sources(self, more: tuple[str, ...]) -> None:
+        for code in dict.fromkeys(("default", self.source_code, *more)):
             self.sources[code] = {
                 "source_code": code, "name": "Default Source" if code == "default" else f"Source {code}",
                 "enabled": True, "country_id": "US", "postcode": "00000", "use_default_carrier_config": True,

@@ -102,6 +102,8 @@ class MagentoTarget(MagentoOrders, MagentoCatalogue, BaseTarget):
     )
     API_PATHS = ("/rest",)
     ACCOUNT_KEYS = ("store_code", "mode", "source_code")
+    # Where a record of a location map carries its source (core.locations).
+    LOCATION_DATA_KEY = "source_code"
     # A source-items POST sets absolute quantities, so sending it twice changes nothing.
     RETRY_METHODS = SAFE_METHODS | {"POST"}
     # One source-items call carries 500 items (about 50 KB of JSON): few requests for a big
@@ -229,9 +231,9 @@ class MagentoTarget(MagentoOrders, MagentoCatalogue, BaseTarget):
     # -- read ---------------------------------------------------------------------------
 
     def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]:
-        by_magento_sku = {r.data.get("sku", r.sku): r.sku for r in remotes if r.found}
         quantities: dict[str, Decimal] = {}
         if self.legacy:
+            by_magento_sku = {r.data.get("sku", r.sku): r.sku for r in remotes if r.found}
             items: dict[str, StockItem | None] = {
                 magento_sku: self._stock_items.pop(magento_sku) for magento_sku in by_magento_sku
                 if magento_sku in self._stock_items}
@@ -241,14 +243,24 @@ class MagentoTarget(MagentoOrders, MagentoCatalogue, BaseTarget):
                 if item is not None and item.qty is not None:
                     quantities[sku] = Decimal(str(item.qty))
             return quantities
-        source = ("source_code", "eq", self.source_code)
-        for item in self._search_by_sku("/inventory/source-items", list(by_magento_sku), also=source):
-            if not isinstance(item, dict) or item.get("source_code") != self.source_code:
-                continue
-            found = by_magento_sku.get(str(item.get("sku")))
-            if found is not None and item.get("quantity") is not None:
-                quantities[found] = Decimal(str(item["quantity"]))
+        by_source: dict[str, dict[str, str]] = {}  # source code -> Magento SKU -> key of the record
+        for remote in remotes:
+            if remote.found:
+                source_code = self._source_of(remote)
+                by_source.setdefault(source_code, {})[remote.data.get("sku", remote.sku)] = remote.sku
+        for source_code, keys in by_source.items():
+            source = ("source_code", "eq", source_code)
+            for item in self._search_by_sku("/inventory/source-items", list(keys), also=source):
+                if not isinstance(item, dict) or item.get("source_code") != source_code:
+                    continue
+                found = keys.get(str(item.get("sku")))
+                if found is not None and item.get("quantity") is not None:
+                    quantities[found] = Decimal(str(item["quantity"]))
         return quantities
+
+    def _source_of(self, remote: Remote) -> str:
+        """The source a record is written to: its own (a location map, ``core.locations``), else the setting."""
+        return str(remote.data.get(self.LOCATION_DATA_KEY) or self.source_code)
 
     # -- write --------------------------------------------------------------------------
 
@@ -260,7 +272,8 @@ class MagentoTarget(MagentoOrders, MagentoCatalogue, BaseTarget):
         return self._save_source_items(list(changes))
 
     def _save_source_items(self, changes: list[Change]) -> dict[str, Outcome]:
-        """One POST per batch; Magento saves a batch whole or not at all."""
+        """One POST per batch, whatever sources its items are in; Magento saves a batch
+        whole or not at all."""
         outcomes: dict[str, Outcome] = {}
         position = 0
         while position < len(changes):
@@ -268,7 +281,7 @@ class MagentoTarget(MagentoOrders, MagentoCatalogue, BaseTarget):
             body = {"sourceItems": [
                 {
                     "sku": change.remote.data.get("sku", change.sku),
-                    "source_code": self.source_code,
+                    "source_code": self._source_of(change.remote),
                     "quantity": json_number(change.quantity),
                     "status": 1 if _in_stock(change) else 0,
                 }

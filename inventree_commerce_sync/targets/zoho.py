@@ -82,6 +82,8 @@ class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
                     "Write the stock of this location (warehouse) instead of the item's total; optional"),
     )
     ACCOUNT_KEYS = ("data_center", "api_url", "organization_id", "location_id")
+    # Where a record of a location map carries its location (core.locations).
+    LOCATION_DATA_KEY = "location_id"
     # POST creates an adjustment, which moves stock by a delta: never repeat it blindly.
     RETRY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
     # Items per adjustment. Zoho documents no limit; 100 keeps a request small and a
@@ -178,19 +180,28 @@ class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
         return None if remote.skip_reason else {"kind": remote.kind}
 
     def read(self, remotes: Sequence[Remote]) -> dict[str, Decimal]:
-        stock = self._stock([r.remote_id for r in remotes if r.remote_id])
-        return {r.sku: stock[r.remote_id] for r in remotes if r.remote_id in stock}
+        details = self._details(list(dict.fromkeys(r.remote_id for r in remotes if r.remote_id)))
+        return {r.sku: quantity_of(details[r.id], self._location_of(r)) for r in remotes if r.remote_id in details}
+
+    def _location_of(self, remote: Remote) -> str | None:
+        """The location a record is written to: its own (a location map, ``core.locations``), else the setting."""
+        return str(remote.data.get(self.LOCATION_DATA_KEY) or self.location_id or "") or None
 
     def write(self, changes: Sequence[Change]) -> dict[str, Outcome]:
-        """Bring each item to its level with one adjustment; isolate items Zoho refuses."""
+        """Bring each item to its level with one adjustment per location (an adjustment
+        carries one location); isolate items Zoho refuses."""
         outcomes: dict[str, Outcome] = {}
+        by_location: dict[str | None, list[Change]] = {}
+        for change in changes:
+            by_location.setdefault(self._location_of(change.remote), []).append(change)
         try:
-            refused = self._adjust(list(changes), outcomes)
-            if refused is not None:
-                group, error = refused
-                # Halving a refused adjustment finds one bad item in about 2*log2(n) tries.
-                budget = [2 * math.ceil(math.log2(max(len(group), 2))) + 2]
-                self._isolate(group, error, outcomes, budget)
+            for location_id, group in by_location.items():
+                refused = self._adjust(group, outcomes, location_id)
+                if refused is not None:
+                    refused_group, error = refused
+                    # Halving a refused adjustment finds one bad item in about 2*log2(n) tries.
+                    budget = [2 * math.ceil(math.log2(max(len(refused_group), 2))) + 2]
+                    self._isolate(refused_group, error, outcomes, budget, location_id)
         except AuthenticationError:
             raise
         except TargetError as exc:
@@ -300,10 +311,6 @@ class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
 
     # -- stock -----------------------------------------------------------------------------
 
-    def _stock(self, item_ids: Sequence[str]) -> dict[str, Decimal]:
-        """item_id -> current stock (of the configured location, else the item's total), read now."""
-        return {item_id: quantity_of(item, self.location_id) for item_id, item in self._details(item_ids).items()}
-
     def _details(self, item_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """item_id -> the item as itemdetails answers it now, 50 items a request."""
         items: dict[str, dict[str, Any]] = {}
@@ -316,8 +323,10 @@ class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
 
     # -- writing -------------------------------------------------------------------------
 
-    def _adjust(self, changes: list[Change], outcomes: dict[str, Outcome]) -> tuple[list[Change], TargetError] | None:
-        """Write ``changes`` with one adjustment, resent (bounded) while its answer is lost.
+    def _adjust(self, changes: list[Change], outcomes: dict[str, Outcome],
+                location_id: str | None) -> tuple[list[Change], TargetError] | None:
+        """Write ``changes`` with one adjustment at ``location_id`` (None: the item's total),
+        resent (bounded) while its answer is lost.
 
         Fills ``outcomes``; returns (changes, error) when Zoho refused the adjustment as a
         whole, so that the caller can find the item it objects to.
@@ -328,12 +337,12 @@ class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
             lines: list[tuple[Change, Decimal]] = []
             for change in changes:
                 item = details.get(change.remote.id)
-                gone = _no_longer_the_skus(item, change.sku)
+                gone = _no_longer_the_skus(item, change.remote.data.get("sku", change.sku))
                 if gone:
                     outcomes[change.sku] = Outcome.no_longer_there(gone)
                     continue
                 assert item is not None
-                current = quantity_of(item, self.location_id)
+                current = quantity_of(item, location_id)
                 if change.quantity == current:
                     outcomes[change.sku] = OK
                 else:
@@ -343,7 +352,7 @@ class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
             changes = [change for change, _ in lines]
             reference = "ICS-" + uuid.uuid4().hex[:20]
             try:
-                self._post_adjustment(reference, lines)
+                self._post_adjustment(reference, lines, location_id)
             except AmbiguousFailure as exc:
                 lost = exc
                 log.warning("zoho: adjustment %s of %d items: %s; checking whether it was applied",
@@ -377,7 +386,7 @@ class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
         return None
 
     def _isolate(self, changes: list[Change], error: TargetError, outcomes: dict[str, Outcome],
-                 budget: list[int]) -> None:
+                 budget: list[int], location_id: str | None) -> None:
         """Zoho refused an adjustment of ``changes`` with ``error``: halve it to find the culprits.
 
         When both halves are refused with the very same message, the refusal is about the
@@ -389,17 +398,17 @@ class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
         middle = len(changes) // 2
         halves = (changes[:middle], changes[middle:])
         budget[0] -= 2
-        refusals = [self._adjust(half, outcomes) for half in halves]
+        refusals = [self._adjust(half, outcomes, location_id) for half in halves]
         if all(r is not None and r[1].same_refusal(error) for r in refusals):
             for refused, _ in filter(None, refusals):
                 self._fail(refused, outcomes, str(error))
             return
         for refusal in refusals:
             if refusal is not None:
-                self._isolate(refusal[0], refusal[1], outcomes, budget)
+                self._isolate(refusal[0], refusal[1], outcomes, budget, location_id)
 
-    def _post_adjustment(self, reference: str, lines: list[tuple[Change, Decimal]]) -> None:
-        body = adjustment_body(reference, [(change.remote.id, delta) for change, delta in lines], self.location_id)
+    def _post_adjustment(self, reference: str, lines: list[tuple[Change, Decimal]], location_id: str | None) -> None:
+        body = adjustment_body(reference, [(change.remote.id, delta) for change, delta in lines], location_id)
         # A 429 is refused before anything is applied: waiting and resending is safe.
         response = wait_out_rate_limit(self.name, lambda: self.api.send("POST", "inventoryadjustments", json_body=body),
                                        self.RATE_LIMIT_WAIT, sleep=lambda seconds: time.sleep(seconds))
