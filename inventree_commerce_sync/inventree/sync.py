@@ -28,7 +28,7 @@ from ..core.levels import QuantityPolicy, StockLevel
 from ..core.redact import get_logger, redact
 from ..core.target import BaseTarget
 from . import parts as P
-from .config import SyncSettings, find_duplicates
+from .config import find_duplicates
 from .ledger import PartLedger, stored_entry, write_entries
 from .locks import target_lock
 from .state import STATE_KEY, read_state, update_state  # noqa: F401  (the views read the state here)
@@ -81,30 +81,28 @@ class _Watched:
 
 
 def sync_parts(plugin, part_ids: Iterable[int] | None = None, *, force: bool = False,
-               verify: bool = False, settings: SyncSettings | None = None) -> Report | None:
+               verify: bool = False) -> Report | None:
     """Push the given parts (None: every linked part). Returns the engine's report, or None
-    when sync is disabled or the plugin is not configured (the reason is kept in the state).
-    ``settings``: the plugin's sync settings when the caller has just read them."""
-    return push(plugin, part_ids, force=force, verify=verify, lock_wait=LOCK_WAIT_SECONDS, settings=settings).report
+    when sync is disabled or the plugin is not configured (the reason is kept in the state)."""
+    return push(plugin, part_ids, force=force, verify=verify, lock_wait=LOCK_WAIT_SECONDS).report
 
 
 def push(plugin, part_ids: Iterable[int] | None = None, *, force: bool = False, verify: bool = False,
-         lock_wait: float = LOCK_WAIT_SECONDS, settings: SyncSettings | None = None) -> Pushed:
+         lock_wait: float = LOCK_WAIT_SECONDS) -> Pushed:
     """sync_parts, under the target's push lock, telling whether to retry."""
     with target_lock(plugin, wait=lock_wait) as locked:
         if not locked:
             message = f"{plugin.TARGET}: another push to this target ran for more than {lock_wait:.0f} s"
             log.warning("%s", message)
             return Pushed(retry_error=message)
-        return _push(plugin, part_ids, force=force, verify=verify, settings=settings)
+        return _push(plugin, part_ids, force=force, verify=verify)
 
 
-def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool,
-          settings: SyncSettings | None) -> Pushed:
+def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) -> Pushed:
     from part.models import Part
 
     try:
-        settings = settings or plugin.sync_settings()
+        settings = plugin.sync_settings()
     except ConfigError as exc:
         update_state(plugin, last_error=redact(exc))
         log.warning("%s: %s", plugin.TARGET, redact(exc))
@@ -216,9 +214,7 @@ def reconcile(plugin, *, now: float | None = None, verify: bool | None = None) -
     if not reconcile_due:
         return None
     update_state(plugin, last_reconcile=now, **({"last_verify": now} if verify_due else {}))
-    # The settings just read (a dozen queries each time; the reconciliation of 50,000 parts
-    # must stay within 100).
-    return sync_parts(plugin, None, verify=verify_due, settings=settings)
+    return sync_parts(plugin, None, verify=verify_due)
 
 
 # -- status ---------------------------------------------------------------------------------
