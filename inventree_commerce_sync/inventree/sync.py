@@ -34,8 +34,8 @@ from ..core.offer import Offer, make_offer, order_behaviour
 from ..core.orders import OrderBehaviour
 from ..core.redact import get_logger, redact
 from ..core.target import BaseTarget
+from . import catalogue, repairs
 from . import parts as P
-from . import repairs
 from .config import SyncSettings, connection_config, find_duplicates
 from .ledger import PartLedger, stored_entry, write_entries
 from .locks import target_lock
@@ -156,6 +156,9 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
     # only when they could not be read.
     check = repairs.start_check(plugin, settings, linked, orders_stale=orders_stale is not None) if verify else None
     made = offers(plugin, settings, linked, order_behaviour(target._target))
+    # New products first (with the figure below as their stock), so the levels find them.
+    catalogue.publish_parts(plugin, target._target, linked, {pk: o.quantity for pk, o in made.items()},
+                            dry_run=settings.dry_run)
     levels = [StockLevel(sku, made[pk].quantity, f"part {pk}") for pk, sku in sorted(linked.items())]
     ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
     # The offers already hold buffer and rounding: the engine's policy changes nothing.

@@ -41,10 +41,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from ..core.errors import ConfigError, SyncError
+from ..core.errors import ConfigError, InputError, SyncError
 from ..core.redact import redact
 from ..core.settings import parse_bool
-from . import order_runs, parts, repairs, shipments, sync, webhook_setup
+from . import catalogue_import, order_runs, parts, repairs, shipments, sync, webhook_setup
 
 
 class StaffOnly(permissions.BasePermission):
@@ -266,3 +266,31 @@ class CheckView(PluginView):
 
     def post(self, request):
         return self.get(request)
+
+
+class CatalogueImportView(PluginView):
+    """Import from target: GET lists the products no part holds, POST creates parts for them."""
+
+    def get(self, request):
+        try:
+            products = catalogue_import.unlinked_products(self.plugin)
+        except (ConfigError, SyncError) as exc:
+            return Response({"error": redact(self.plugin.describe_error(exc))}, status=400)
+        return Response(catalogue_import.import_view_answer(products))
+
+    def post(self, request):
+        from .locks import target_lock
+
+        data = request.data if hasattr(request.data, "get") else {}
+        with target_lock(self.plugin, wait=sync.LOCK_WAIT_SECONDS) as locked:
+            if not locked:
+                return Response({"error": f"another push to {self.plugin.TITLE} is running; try again"}, status=409)
+            try:
+                answer = catalogue_import.import_products(
+                    self.plugin, data.get("skus"), category=data.get("category"), location=data.get("location"),
+                    user=request.user)
+            except InputError as exc:
+                return Response({"error": str(exc)}, status=400)
+            except (ConfigError, SyncError) as exc:
+                return Response({"error": redact(self.plugin.describe_error(exc))}, status=400)
+        return Response(answer, status=201 if answer["created"] else 200)
