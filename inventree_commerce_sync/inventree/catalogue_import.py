@@ -12,7 +12,7 @@ nothing to that target. The other enabled targets get the new parts marked dirty
 1,000 products are one action: the parts, stock items and their tracking entries are
 written with ``bulk_create`` in one transaction. That bypasses ``Part.save`` and
 ``StockItem.save``, so what those would do is done here: each new root node of InvenTree's
-MPTT trees gets its own ``tree_id`` (lft 1, rght 2, level 0), the defaults InvenTree computes
+MPTT tree of parts gets its own ``tree_id`` (lft 1, rght 2, level 0), the defaults InvenTree computes
 per object (the part type defaults from the settings, the batch code) are computed once, and
 each stock item gets its "created" tracking entry. When the sale price is given and the
 shop's currency is known, a sale price break for quantity 1 is created too.
@@ -177,10 +177,8 @@ def _stock_items(plugin, parts: list, chosen: list[C.Product], location, user) -
     if not wanted:
         return {}
     batch, deplete = generate_batch_code(), default_delete_on_deplete()
-    next_tree = StockItem.getNextTreeID()
     items = [StockItem(part=part, location=location, quantity=Decimal(quantity), batch=batch,
-                       delete_on_deplete=deplete, tree_id=next_tree + i, lft=1, rght=2, level=0)
-             for i, (part, quantity) in enumerate(wanted)]
+                       delete_on_deplete=deplete) for part, quantity in wanted]
     StockItem.objects.bulk_create(items, batch_size=500)
     note = f"Imported from {plugin.TITLE}"
     StockItemTracking.objects.bulk_create(

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from company.models import Address, Company, Contact
 from djmoney.money import Money
-from InvenTree.unit_test import InvenTreeTestCase
+from InvenTree.unit_test import InvenTreeAPITestCase, InvenTreeTestCase
 from part.models import Part, PartCategory, PartSellPriceBreak
 from stock.models import StockItem, StockLocation
 
@@ -122,7 +122,7 @@ class PublishTests(SandboxedPlugins, InvenTreeTestCase):
             self.assertIn("no exchange rate from JPY to USD", entry["error"])
 
 
-class ImportTests(SandboxedPlugins, InvenTreeTestCase):
+class ImportTests(SandboxedPlugins, InvenTreeAPITestCase):
     SKUS: list[str] = []
     is_staff = True
 
@@ -159,6 +159,9 @@ class ImportTests(SandboxedPlugins, InvenTreeTestCase):
                 self.assertEqual(StockItem.objects.get(part=part).location, self.store)
             listed = self.get(url, expected_code=200).data
             self.assertEqual([p["sku"] for p in listed["products"]], skus[2:], name)
+            first = answer["created"][0]["part"]
+            status = self.get(f"/plugin/{SLUGS[name]}/status/", {"part": first}, expected_code=200).data
+            self.assertEqual(status["catalogue"]["parts"][first]["outcome"], "imported", name)
             # linked: the first push to this target writes nothing
             app = self.sandboxes.apps[name]
             writes = app.writes
