@@ -177,10 +177,12 @@ def drafts_for(target: str, rows: list[dict[str, Any]], linked: Mapping[int, str
 
 
 def publish_parts(plugin, target_client, linked: Mapping[int, str], quantities: Mapping[int, Decimal], *,
-                  dry_run: bool) -> dict[str, int] | None:
+                  dry_run: bool, metadata_cache: dict[int, Any] | None = None) -> dict[str, int] | None:
     """Publish the candidates among ``linked`` ({part id: SKU}); returns the outcome counts
     (None when publishing is off or the target has no catalogue). A target error is kept
-    in the plugin's state (``catalogue_error``) and does not stop the stock push."""
+    in the plugin's state (``catalogue_error``) and does not stop the stock push. A product
+    created with its stock gets its stock ledger entry (the push that follows writes nothing
+    for it), also in ``metadata_cache`` (the push's metadata of the parts) when given."""
     from .state import update_state
 
     if not isinstance(target_client, C.CatalogueClient) or not linked:
@@ -221,9 +223,29 @@ def publish_parts(plugin, target_client, linked: Mapping[int, str], quantities: 
         for (pk, draft), result in zip(due, results, strict=True):
             entries[pk] = _entry_after(catalogue_entry(metadata[pk], target, draft.sku), draft, result, now)
             counts[result.outcome] = counts.get(result.outcome, 0) + 1
+        _stock_entries(target, due, results, now, metadata_cache)
     write_catalogue_entries(target, entries)
     update_state(plugin, catalogue_error=None, catalogue_summary={"at": now, "parts": len(rows), **counts})
     return counts
+
+
+def _stock_entries(target: str, due: list[tuple[int, C.ProductDraft]], results: list[C.PublishResult], now: float,
+                   metadata_cache: dict[int, Any] | None) -> None:
+    """The stock ledger entries of the products just created with their stock (not the
+    variable parents of variations, which hold none)."""
+    from ..core import ledger as L
+    from .ledger import STATUS_KEY, entry_to_json, write_entries
+
+    parents = {d.parent_sku for _, d in due if d.parent_sku}
+    created = {pk: L.LedgerEntry(draft.sku, L.SYNCED, quantity=draft.quantity, last_success=now)
+               for (pk, draft), result in zip(due, results, strict=True)
+               if result.outcome == C.CREATED and draft.quantity is not None and draft.sku not in parents}
+    write_entries(target, created)
+    if metadata_cache is not None:
+        for pk, entry in created.items():
+            metadata = dict(metadata_cache.get(pk) or {})
+            metadata[STATUS_KEY] = {**(metadata.get(STATUS_KEY) or {}), target: entry_to_json(entry)}
+            metadata_cache[pk] = metadata
 
 
 def _has_work(entry: Mapping[str, Any] | None, draft: C.ProductDraft, dry_run: bool) -> bool:

@@ -158,7 +158,7 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
     made = offers(plugin, settings, linked, order_behaviour(target._target))
     # New products first (with the figure below as their stock), so the levels find them.
     catalogue.publish_parts(plugin, target._target, linked, {pk: o.quantity for pk, o in made.items()},
-                            dry_run=settings.dry_run)
+                            dry_run=settings.dry_run, metadata_cache=metadata)
     levels = [StockLevel(sku, made[pk].quantity, f"part {pk}") for pk, sku in sorted(linked.items())]
     ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
     # The offers already hold buffer and rounding: the engine's policy changes nothing.
