@@ -85,8 +85,10 @@ def push_companies(plugin, *, limit: int = 1000) -> dict[str, int] | None:
     if not isinstance(client, K.CustomerClient) or not settings.enabled:
         return None
     target = plugin.TARGET
-    companies = list(Company.objects.filter(is_customer=True)
-                     .exclude(**{f"metadata__{PUSHED_KEY}__has_key": target}).order_by("pk")[:limit])
+    # not an exclude(has_key): a company without the block (metadata NULL) would be left out too
+    waiting = [pk for pk, metadata in Company.objects.filter(is_customer=True).order_by("pk")
+               .values_list("pk", "metadata") if pushed_entry(metadata, target) is None][:limit]
+    companies = list(Company.objects.filter(pk__in=waiting).order_by("pk"))
     if not companies:
         return {}
     ids = [c.pk for c in companies]

@@ -173,7 +173,7 @@ class ImportTests(SandboxedPlugins, InvenTreeAPITestCase):
             app = self.sandboxes.apps[name]
             writes = app.writes
             report = sync.sync_parts(plugin(name), [r["part"] for r in answer["created"]])
-            self.assertEqual(report.summary().get("failed", 0), 0, name)
+            self.assertEqual(report.failed, 0, f"{name}: {report.summary()}")
             self.assertEqual(app.writes, writes, name)
         self.assertEqual(Part.objects.filter(IPN__startswith="IMP-").count(), 1 + 2 * len(self.names))
 
