@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from plugin import InvenTreePlugin
 from plugin.mixins import EventMixin, ScheduleMixin, SettingsMixin, UrlsMixin, UserInterfaceMixin
 
+from ..core.customers import CustomerClient
 from ..core.errors import ConfigError, worded_with_labels
 from ..core.redact import get_logger
 from ..core.settings import parse_bool
 from ..core.target import BaseTarget
 from . import config as C
 from . import events, flush, locations, schedule, sync
+from .catalogue_settings import catalogue_definitions
 from .order_settings import OrderSettings
 
 log = get_logger(__name__)
@@ -41,8 +43,11 @@ def _django_validator(check):
 
 def _settings_for(target_cls: type[BaseTarget] | None) -> dict[str, dict[str, Any]]:
     definitions = C.plugin_setting_definitions(target_cls)
-    definitions.update(C.setting_definitions(OrderSettings, target_cls.title if target_cls is not None else "the shop"))
+    title = target_cls.title if target_cls is not None else "the shop"
+    definitions.update(C.setting_definitions(OrderSettings, title))
     definitions.update(locations.setting_definitions(target_cls))
+    definitions.update(catalogue_definitions(title, customers=target_cls is not None
+                                             and issubclass(target_cls, CustomerClient)))
     for definition in definitions.values():
         validator = definition.get("validator")
         if callable(validator) and validator not in (bool, int, float):
@@ -177,7 +182,10 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
         return schedule.tasks_for(self)
 
     def run_reconciliation(self, *args, **kwargs) -> None:
+        from . import customers
+
         sync.reconcile(self, verify=False)
+        customers.push_companies(self)  # with "Push customers" on only
 
     def run_verification(self, *args, **kwargs) -> None:
         sync.reconcile(self, verify=True)
@@ -201,6 +209,7 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
             path("sync/", views.SyncNowView.as_view(plugin=self), name="sync"),
             path("check/", views.CheckView.as_view(plugin=self), name="check"),
             path("orders.csv", views.OrdersCsvView.as_view(plugin=self), name="orders-csv"),
+            path("catalogue/import/", views.CatalogueImportView.as_view(plugin=self), name="catalogue-import"),
             path("repairs.csv", views.RepairsCsvView.as_view(plugin=self), name="repairs-csv"),
             path("repairs/<str:action>/", views.RepairActionView.as_view(plugin=self), name="repairs-action"),
             path("register-webhook/", views.RegisterWebhookView.as_view(plugin=self), name="register-webhook"),

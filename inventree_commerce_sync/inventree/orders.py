@@ -29,6 +29,7 @@ from ..core import orders as O
 from ..core.orders import LineProblem, Order, OrderLine, decimal_text, iso_utc, parse_time
 from . import parts as P
 from .config import SyncSettings
+from .customers import record_buyer
 from .order_settings import CUSTOMER_EMAIL, OrderSettings
 
 META = "commerce_sync"  # key in SalesOrder / SalesOrderLineItem / Company metadata
@@ -260,6 +261,8 @@ def _create(plugin, plan: Plan, settings: OrderSettings):
     order = plan.order
     customer = plan.customer or _create_customer(plugin, order, settings, plan.customer_name)
     plan.customer = customer
+    if settings.customer == CUSTOMER_EMAIL and order.customer.email.strip():
+        record_buyer(customer, order.customer)  # contact and address, each once
     for attempt in range(5):  # another plugin may take the same next reference at the same moment
         try:
             with transaction.atomic():
@@ -277,21 +280,14 @@ def _create(plugin, plan: Plan, settings: OrderSettings):
 
 
 def _create_customer(plugin, order: Order, settings: OrderSettings, name: str):
-    from company.models import Address, Company, Contact
+    from company.models import Company
 
     buyer = order.customer
     if settings.customer == CUSTOMER_EMAIL and buyer.email:
-        company = Company.objects.create(name=name[:100], email=buyer.email, phone=buyer.phone[:50], is_customer=True,
-                                         description=f"{shop_title(plugin)} customer",
-                                         metadata={META: {"target": plugin.TARGET, "email": buyer.email}})
-        Contact.objects.create(company=company, name=(buyer.name or buyer.email)[:100], email=buyer.email,
-                               phone=buyer.phone[:100])
-        if buyer.line1 or buyer.city:
-            Address.objects.create(company=company, primary=True, title="Shop address", line1=buyer.line1[:50],
-                                   line2=buyer.line2[:50], postal_code=buyer.postcode[:10],
-                                   postal_city=buyer.city[:50], province=buyer.region[:50],
-                                   country=buyer.country[:50])
-        return company
+        # its contact and address: record_buyer, as for a customer found by email
+        return Company.objects.create(name=name[:100], email=buyer.email, phone=buyer.phone[:50], is_customer=True,
+                                      description=f"{shop_title(plugin)} customer",
+                                      metadata={META: {"target": plugin.TARGET, "email": buyer.email}})
     return Company.objects.create(name=name[:100], is_customer=True, description=f"Orders placed on {shop_title(plugin)}",
                                   metadata={META: {"channel": plugin.TARGET}})
 

@@ -32,13 +32,16 @@ log = get_logger(__name__)
 _pending = threading.local()
 
 
-def _add(parts: set[int] | None = None, items: set[int] | None = None) -> None:
-    if not parts and not items:
+def _add(parts: set[int] | None = None, items: set[int] | None = None, catalogue: set[int] | None = None) -> None:
+    if not parts and not items and not catalogue:
         return
     if getattr(_pending, "parts", None) is None:
         _pending.parts, _pending.items = set(), set()
+    if getattr(_pending, "catalogue", None) is None:
+        _pending.catalogue = set()
     _pending.parts |= parts or set()
     _pending.items |= items or set()
+    _pending.catalogue |= catalogue or set()
     # One callback per change, but the first to run takes the whole set; after a rollback
     # the set is simply pushed with the next commit (an extra, harmless check).
     transaction.on_commit(_mark_pending)
@@ -50,17 +53,38 @@ def _mark_pending() -> None:
 
     parts = getattr(_pending, "parts", None) or set()
     items = getattr(_pending, "items", None) or set()
-    _pending.parts, _pending.items = set(), set()
-    if not parts and not items:
+    catalogue = getattr(_pending, "catalogue", None) or set()
+    _pending.parts, _pending.items, _pending.catalogue = set(), set(), set()
+    if not parts and not items and not catalogue:
         return
     try:
         if items:
             parts |= DbPartLookup().stock_item_parts(sorted(items))
         plugins = flush.enabled_plugins()
-        if plugins:
+        if plugins and parts:
             flush.mark_dirty(plugins, parts)
+        publishing = [p for p in plugins if _publishes(p)] if catalogue else []
+        if publishing:
+            flush.mark_dirty(publishing, catalogue)
     except Exception:  # never let a sync problem break a stock operation
         log.exception("commerce sync: could not mark parts %s dirty", sorted(parts)[:20])
+
+
+def _publishes(plugin) -> bool:
+    from .catalogue import catalogue_settings
+
+    try:
+        return catalogue_settings(plugin).publish
+    except Exception:  # a bad catalogue setting is shown by the push; no mark here
+        return False
+
+
+def part_changed(sender, instance, created=False, **kwargs) -> None:
+    """A part saved (name, description, category...) or a sale price break changed: its
+    product is published again where publishing is on (issue 12)."""
+    part_id = instance.pk if sender.__name__ == "Part" else getattr(instance, "part_id", None)
+    if part_id is not None:
+        _add(catalogue={part_id})
 
 
 def stock_item_changed(sender, instance, **kwargs) -> None:
@@ -125,6 +149,7 @@ def _mark_after(cls, name: str, parts_of) -> None:
 def connect() -> None:
     from build.models import Build, BuildItem
     from order.models import SalesOrder, SalesOrderAllocation, SalesOrderLineItem
+    from part.models import Part, PartSellPriceBreak
     from stock.models import StockItem
 
     for name in ("allocate_stock", "auto_allocate_stock"):
@@ -137,7 +162,9 @@ def connect() -> None:
         signal.connect(stock_item_changed, sender=StockItem, dispatch_uid=f"commerce_sync_stockitem_{name}")
         signal.connect(sales_order_line_changed, sender=SalesOrderLineItem,
                        dispatch_uid=f"commerce_sync_salesorderlineitem_{name}")
+        signal.connect(part_changed, sender=PartSellPriceBreak, dispatch_uid=f"commerce_sync_salepricebreak_{name}")
         if signal is post_save:
+            signal.connect(part_changed, sender=Part, dispatch_uid="commerce_sync_part_save")
             signal.connect(sales_order_changed, sender=SalesOrder, dispatch_uid="commerce_sync_salesorder_save")
         for model in (SalesOrderAllocation, BuildItem):
             signal.connect(allocation_changed, sender=model,

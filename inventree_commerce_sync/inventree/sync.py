@@ -34,7 +34,7 @@ from ..core.offer import Offer, make_offer, order_behaviour
 from ..core.orders import OrderBehaviour
 from ..core.redact import get_logger, redact
 from ..core.target import BaseTarget
-from . import locations, repairs
+from . import catalogue, locations, repairs
 from . import parts as P
 from .config import SyncSettings, connection_config, find_duplicates
 from .ledger import PartLedger, stored_entry, write_entries
@@ -157,7 +157,6 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
     # only when they could not be read.
     check = repairs.start_check(plugin, settings, linked, orders_stale=orders_stale is not None) if verify else None
     behaviour = order_behaviour(target._target)
-    ledger: Any = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
     engine_target: Any = target
     if pairs:
         try:
@@ -165,14 +164,21 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
         except ConfigError as exc:
             update_state(plugin, last_error=redact(plugin.describe_error(exc)))
             return Pushed()
+        # New products first, without stock: the located levels give each location its own.
+        catalogue.publish_parts(plugin, target._target, linked, {}, dry_run=settings.dry_run,
+                                metadata_cache=metadata)
         levels, key_parts = locations.located_levels(plugin, settings, linked, behaviour, pairs)
         # not from ``metadata``: part_rows cut it down to the target's own entry
-        ledger = locations.LocatedLedger(PartLedger({sku: pk for pk, sku in linked.items()}), engine_target.codes)
+        ledger: Any = locations.LocatedLedger(PartLedger({sku: pk for pk, sku in linked.items()}), engine_target.codes)
         if check is not None:  # the repair history names the part of each SKU@code
             check.parts = {key: (pk, "") for key, pk in key_parts.items()}
     else:
         made = offers(plugin, settings, linked, behaviour)
+        # New products first (with the figure below as their stock), so the levels find them.
+        catalogue.publish_parts(plugin, target._target, linked, {pk: o.quantity for pk, o in made.items()},
+                                dry_run=settings.dry_run, metadata_cache=metadata)
         levels = [StockLevel(sku, made[pk].quantity, f"part {pk}") for pk, sku in sorted(linked.items())]
+        ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
     # The offers already hold buffer and rounding: the engine's policy changes nothing.
     # _Watched forwards every attribute to the client it wraps, so the engine sees a BaseTarget.
     engine = SyncEngine(cast(BaseTarget, engine_target), ledger, policy=QuantityPolicy(), dry_run=settings.dry_run,

@@ -25,7 +25,9 @@ GET status/ answers, beside the part rows, an "orders" object: the order import'
 their problem lines, the last error, what a dry run would import) plus where the shop
 delivers its webhook and the URLs of orders.csv and register-webhook/; a "repairs" object
 (repairs.repair_status: the limit, the last check, open flags, recent records, URLs) and a
-"shipments" object (shipments.shipment_status: what each recent shipment came to, failing).
+"shipments" object (shipments.shipment_status: what each recent shipment came to, failing);
+and a "catalogue" object (publishing on, its last outcome counts and error, what was
+published for the part asked about, the import endpoint's URL).
 
 Authentication is InvenTree's API's own (token, HTTP Basic, session with CSRF); staff only.
 No secret is ever part of an answer: rows hold no secret settings, and errors are redacted.
@@ -41,10 +43,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from ..core.errors import ConfigError, SyncError
+from ..core.errors import ConfigError, InputError, SyncError
 from ..core.redact import redact
 from ..core.settings import parse_bool
-from . import order_runs, parts, repairs, shipments, sync, webhook_setup
+from . import catalogue_import, order_runs, parts, repairs, shipments, sync, webhook_setup
 
 
 class StaffOnly(permissions.BasePermission):
@@ -146,7 +148,25 @@ class StatusView(PluginView):
             "orders": orders_status(self.plugin, request),
             "repairs": repairs.repair_status(self.plugin),
             "shipments": shipments.shipment_status(self.plugin),
+            "catalogue": catalogue_status(self.plugin, state, rows if part is not None else []),
         })
+
+
+def catalogue_status(plugin, state: dict, rows: list[dict]) -> dict:
+    """Publishing's last outcome counts and error, what was published for the part asked
+    about, and the import endpoint's URL."""
+    from .catalogue import catalogue_settings
+    from .catalogue import catalogue_status as part_status
+
+    try:
+        publishing = catalogue_settings(plugin).publish
+    except ConfigError as exc:
+        publishing, state = False, {**state, "catalogue_error": str(exc)}
+    return {"publish": publishing, "last": state.get("catalogue_summary"),
+            "error": redact(state["catalogue_error"]) if state.get("catalogue_error") else None,
+            "customers": state.get("customers_summary"),
+            "parts": {row["part"]: part_status(plugin, row["part"], row["sku"]) for row in rows if row.get("sku")},
+            "import_url": plugin.api_url("catalogue/import/")}
 
 
 def status_page(plugin, offset: int, limit: int, *, only_out_of_sync: bool) -> tuple[list[dict], int]:
@@ -266,3 +286,31 @@ class CheckView(PluginView):
 
     def post(self, request):
         return self.get(request)
+
+
+class CatalogueImportView(PluginView):
+    """Import from target: GET lists the products no part holds, POST creates parts for them."""
+
+    def get(self, request):
+        try:
+            products = catalogue_import.unlinked_products(self.plugin)
+        except (ConfigError, SyncError) as exc:
+            return Response({"error": redact(self.plugin.describe_error(exc))}, status=400)
+        return Response(catalogue_import.import_view_answer(products))
+
+    def post(self, request):
+        from .locks import target_lock
+
+        data = request.data if hasattr(request.data, "get") else {}
+        with target_lock(self.plugin, wait=sync.LOCK_WAIT_SECONDS) as locked:
+            if not locked:
+                return Response({"error": f"another push to {self.plugin.TITLE} is running; try again"}, status=409)
+            try:
+                answer = catalogue_import.import_products(
+                    self.plugin, data.get("skus"), category=data.get("category"), location=data.get("location"),
+                    user=request.user)
+            except InputError as exc:
+                return Response({"error": str(exc)}, status=400)
+            except (ConfigError, SyncError) as exc:
+                return Response({"error": redact(self.plugin.describe_error(exc))}, status=400)
+        return Response(answer, status=201 if answer["created"] else 200)
