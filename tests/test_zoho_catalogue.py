@@ -168,8 +168,10 @@ def test_a_token_without_the_create_scope_stops_the_publish_with_the_scopes_name
 
 
 def test_500_new_products_stay_within_zohos_rate_limit(serve):
-    # Zoho's 100 requests a minute, and the client's limiter of 90, with the minute scaled to 0.6 s.
-    app, target = start(serve, rate_limit=100, rate_window=0.6, client_limit=ZohoTarget.RATE_LIMIT)
+    # Zoho's 100 requests a minute, and the client's limiter of 90, with the minute scaled to 1.5 s
+    # (not less: on a loaded machine the requests' delays then vary by a good part of the window,
+    # and a window's worth sent may arrive with the next window's, which a 60 s minute never sees).
+    app, target = start(serve, rate_limit=100, rate_window=1.5, client_limit=ZohoTarget.RATE_LIMIT)
     started = time.monotonic()
     results = publish(target, drafts(500), published={})
     elapsed = time.monotonic() - started
@@ -179,4 +181,4 @@ def test_500_new_products_stay_within_zohos_rate_limit(serve):
     assert app.count("items.list") == 1
     assert app.count("items.create") == 500, dict(app.counters)
     # 500 creates, a listing and the primary location need at least five windows of 90
-    assert elapsed >= 5 * 0.6
+    assert elapsed >= 5 * 1.5
