@@ -6,8 +6,9 @@ figure include that sale (an open sales order line), so the push keeps the shop'
 decrement. ``sync._push`` calls ``import_orders_first`` for a flush, a reconciliation, a
 target check and "sync now" alike, when the plugin's order import is switched on.
 
-Cheap: a poll that ran less than ``FRESH_SECONDS`` ago (the schedule's, a webhook's, or
-the previous push's) is not repeated; the poll itself asks the shop only for orders changed
+Cheap: a poll that succeeded less than ``FRESH_SECONDS`` ago (the schedule's, a webhook's,
+or the previous push's) is not repeated (a failed one is: the shop may be back, and a target
+check must not decide on an old failure); the poll itself asks the shop only for orders changed
 since its cursor (one request when nothing changed). Why five seconds: the sales order lines
 an import creates mark their parts, so the import of one push queues a flush right after
 it, and that flush must not read the shop again; nor must "sync now" clicked twice, or the
@@ -44,8 +45,8 @@ def import_orders_first(plugin, *, now: float | None = None) -> str | None:
         return None
     now = time.time() if now is None else now
     state = order_runs.read_state(plugin)
-    if now - float(state.get("last_poll") or 0) < FRESH_SECONDS:
-        return _stale(state)
+    if now - float(state.get("last_poll") or 0) < FRESH_SECONDS and not state.get("last_error"):
+        return None
     try:
         order_runs.poll(plugin)
     except Exception as exc:  # never stop the push: it is no worse than without the import

@@ -83,6 +83,9 @@ class _Watched:
     def resolve(self, skus):
         return self._call("resolve", skus)
 
+    def resolve_known(self, skus, known):
+        return self._call("resolve_known", skus, known)
+
     def read(self, remotes):
         return self._call("read", remotes)
 
