@@ -97,3 +97,14 @@ def table(rows: list[dict], columns: list[str]) -> str:
     for row in rows:
         lines.append("| " + " | ".join(str(row.get(c, "")).rjust(widths[c]) for c in columns) + " |")
     return "\n".join(lines)
+
+
+def verdict(failures: list[str]) -> int:
+    """Print the failed checks (or that all passed) and return the exit code of a live bench."""
+    if failures:
+        print("\nFAILED:")
+        for failure in failures:
+            print(f"  - {failure}")
+        return 1
+    print("\nall checks passed")
+    return 0

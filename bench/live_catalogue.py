@@ -45,7 +45,7 @@ from inventree_commerce_sync.core.catalogue import CatalogueClient, Product
 from inventree_commerce_sync.targets import build_target
 
 from .catalogue import BATCH_ROUTES
-from .harness import SandboxProcess, table
+from .harness import SandboxProcess, table, verdict
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 
 MANAGE = "/work/live/bin/manage"
@@ -268,13 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         run.stop()
     if run.rows:
         print(table(run.rows, list(run.rows[0])))
-    if run.failures:
-        print("\nFAILED:")
-        for failure in run.failures:
-            print(f"  - {failure}")
-        return 1
-    print("\nall checks passed")
-    return 0
+    return verdict(run.failures)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ from inventree.stock import StockItem, StockLocation
 
 from inventree_commerce_sync.targets import target_class
 
-from .harness import SandboxProcess, table
+from .harness import SandboxProcess, table, verdict
 
 TARGETS = ("magento", "woocommerce", "zoho", "invoiceninja")
 SLUGS = {target: f"commerce-sync-{target}" for target in TARGETS}
@@ -549,13 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(run, "secret_rows"):
         print("\nSecrets:")
         print(table(run.secret_rows, list(run.secret_rows[0])))
-    if run.failures:
-        print("\nFAILED:")
-        for failure in run.failures:
-            print(f"  - {failure}")
-        return 1
-    print("\nall checks passed")
-    return 0
+    return verdict(run.failures)
 
 
 def speed_main(run: Run, db: str | None, only: str | None = None) -> int:
@@ -590,13 +584,7 @@ def speed_main(run: Run, db: str | None, only: str | None = None) -> int:
         print("\nWorker tasks (django-q task table):")
         columns = list(dict.fromkeys(k for row in speed.task_rows for k in row))
         print(table([{c: row.get(c, "") for c in columns} for row in speed.task_rows], columns))
-    if run.failures:
-        print("\nFAILED:")
-        for failure in run.failures:
-            print(f"  - {failure}")
-        return 1
-    print("\nall checks passed")
-    return 0
+    return verdict(run.failures)
 
 
 if __name__ == "__main__":

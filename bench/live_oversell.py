@@ -37,7 +37,7 @@ from pathlib import Path
 from inventree.part import Part, PartCategory
 from inventree.stock import StockItem
 
-from .harness import SandboxProcess, table
+from .harness import SandboxProcess, table, verdict
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 from .live_orders import place, start_sandbox
 
@@ -200,13 +200,7 @@ def main(argv: list[str] | None = None) -> int:
           "(seconds until it did, or what it held):")
     if run.rows:
         print(table(run.rows, list(run.rows[0])))
-    if run.failures:
-        print("\nFAILED:")
-        for failure in run.failures:
-            print(f"  - {failure}")
-        return 1
-    print("\nall checks passed")
-    return 0
+    return verdict(run.failures)
 
 
 if __name__ == "__main__":
