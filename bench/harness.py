@@ -108,3 +108,14 @@ def verdict(failures: list[str]) -> int:
         return 1
     print("\nall checks passed")
     return 0
+
+
+def stop_all(sandboxes, folder) -> None:
+    """Stop every sandbox a live bench started (one that is already gone is no error), then
+    remove the bench's temporary folder."""
+    for sandbox in sandboxes:
+        try:
+            sandbox.stop()
+        except Exception:
+            pass
+    folder.cleanup()

@@ -45,7 +45,7 @@ from inventree_commerce_sync.core.catalogue import CatalogueClient, Product
 from inventree_commerce_sync.targets import build_target
 
 from .catalogue import BATCH_ROUTES
-from .harness import SandboxProcess, table, verdict
+from .harness import SandboxProcess, stop_all, table, verdict
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 
 MANAGE = "/work/live/bin/manage"
@@ -235,12 +235,7 @@ class Run:
                 self.failures.append(f"import: {target} still lists unlinked products after the import")
 
     def stop(self) -> None:
-        for sandbox in self.sandboxes.values():
-            try:
-                sandbox.stop()
-            except Exception:
-                pass
-        self.folder.cleanup()
+        stop_all(self.sandboxes.values(), self.folder)
 
 
 def main(argv: list[str] | None = None) -> int:

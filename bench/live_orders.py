@@ -56,7 +56,7 @@ from inventree.part import Part, PartCategory
 from inventree_commerce_sync.core.webhooks import SECRET_HEADER
 from inventree_commerce_sync.targets import build_target, target_class
 
-from .harness import SandboxProcess, table
+from .harness import SandboxProcess, stop_all, table
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 
 WEBHOOK_TARGETS = ("woocommerce", "invoiceninja")
@@ -414,12 +414,7 @@ class Run:
         self.say(table(rows, list(rows[0])))
 
     def stop(self) -> None:
-        for sandbox in self.sandboxes.values():
-            try:
-                sandbox.stop()
-            except Exception:
-                pass
-        self.folder.cleanup()
+        stop_all(self.sandboxes.values(), self.folder)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,7 +37,7 @@ from pathlib import Path
 from inventree.part import Part, PartCategory
 from inventree.stock import StockItem
 
-from .harness import SandboxProcess, table, verdict
+from .harness import SandboxProcess, stop_all, table, verdict
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 from .live_orders import place, start_sandbox
 
@@ -166,12 +166,7 @@ class Run:
             self.check(target, "after a forced target check", STOCK + ADDED - ORDERED, 5.0)
 
     def stop(self) -> None:
-        for sandbox in self.sandboxes.values():
-            try:
-                sandbox.stop()
-            except Exception:
-                pass
-        self.folder.cleanup()
+        stop_all(self.sandboxes.values(), self.folder)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,7 +42,7 @@ from inventree.stock import StockItem, StockLocation
 from inventree_commerce_sync.core.target import Change
 from inventree_commerce_sync.targets import build_target
 
-from .harness import SandboxProcess, table
+from .harness import SandboxProcess, stop_all, table
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 from .live_orders import place, start_sandbox
 
@@ -238,12 +238,7 @@ class Run:
         self.say(table(rows, list(rows[0])))
 
     def stop(self) -> None:
-        for sandbox in self.sandboxes.values():
-            try:
-                sandbox.stop()
-            except Exception:
-                pass
-        self.folder.cleanup()
+        stop_all(self.sandboxes.values(), self.folder)
 
 
 def main(argv: list[str] | None = None) -> int:
