@@ -15,10 +15,13 @@ The rules are InvenTree's own (Part.total_stock / Part.available_stock):
 With a stock location, only items in that location's subtree count, and only the
 allocations of those items are subtracted.
 
-Queries, whatever the number of parts: one annotated part query per ``BATCH`` parts (in
-stock and allocations as correlated subqueries) and, in the open-orders mode, one query
-for the open sales order lines (all of them when the batch is large: open lines are few
-next to parts). ``shop_reserved`` -- what a reserving target holds back for its own
+Queries, whatever the number of parts: one for the parts' places in their variant trees,
+one grouped sum per figure (in stock; build allocations unless in stock is the mode; sales
+order allocations in the mode ``available``), each summing per part the rows of the asked
+parts' trees -- or every row, in one scan, when more than ``FEW`` parts are asked -- with
+a template's variants added up here from the tree's lft/rght ranges; and, in the open-orders
+mode, one query for the open sales order lines (all of them when the parts are many: open
+lines are few next to parts). ``shop_reserved`` -- what a reserving target holds back for its own
 orders -- comes from the same rows: the lines of sales orders imported from that target
 (``orders.py`` keeps the shop's ids and state in the order's metadata) that the shop still
 has open, each counted as the smaller of InvenTree's unshipped quantity and the shop's
@@ -27,32 +30,25 @@ own (``open`` in the line's metadata, when the import recorded it).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Subquery, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 
 from ..core import offer as O
 from ..core.orders import OPEN as SHOP_OPEN
 
-BATCH = 2000  # parts per query (well below every database's limit of query parameters)
+BATCH = 2000  # open lines: up to this many parts, only theirs are read (below every database's limit of parameters)
+# Up to this many parts, the sums read only their rows (or their trees'), named by id; more,
+# and every row is read in one scan: a long list of ids costs more than the rows it leaves out.
+FEW = 500
 META = "commerce_sync"  # the key orders.py writes in sales order and line metadata
 ZERO = Decimal(0)
-
-
-def _part_scope(prefix: str, include_variants: bool) -> Q:
-    """Rows (through ``prefix``) whose part is the outer part, or one of its variants."""
-    if include_variants:
-        return Q(**{
-            f"{prefix}part__tree_id": OuterRef("tree_id"),
-            f"{prefix}part__lft__gte": OuterRef("lft"),
-            f"{prefix}part__rght__lte": OuterRef("rght"),
-        })
-    return Q(**{f"{prefix}part": OuterRef("pk")})
 
 
 def _location_scope(prefix: str, location) -> Q:
@@ -65,13 +61,6 @@ def _location_scope(prefix: str, location) -> Q:
     })
 
 
-def _sum(queryset) -> Coalesce:
-    """SUM(quantity) of a correlated queryset, as a subquery without GROUP BY."""
-    total = queryset.order_by().annotate(total=Func(F("quantity"), function="SUM")).values("total")[:1]
-    return Coalesce(Subquery(total, output_field=models.DecimalField()), ZERO,
-                    output_field=models.DecimalField())
-
-
 def part_stock(part_ids: Iterable[int], *, mode: str = O.DEFAULT_MODE, location_id: int | None = None,
                include_variants: bool = True, target: str | None = None,
                per_location: bool = False) -> dict[int, O.PartStock]:
@@ -81,7 +70,6 @@ def part_stock(part_ids: Iterable[int], *, mode: str = O.DEFAULT_MODE, location_
     from build.models import BuildItem
     from order.models import SalesOrderAllocation
     from order.status_codes import SalesOrderStatusGroups
-    from part.models import Part
     from stock.models import StockItem, StockLocation
 
     mode = O.parse_mode(mode)
@@ -91,34 +79,96 @@ def part_stock(part_ids: Iterable[int], *, mode: str = O.DEFAULT_MODE, location_
         # The configured location was deleted: count nothing rather than everything.
         return {pk: O.PartStock(ZERO) for pk in ids}
 
-    in_stock = StockItem.objects.filter(
-        StockItem.IN_STOCK_FILTER, _part_scope("", include_variants), _location_scope("", location))
-    annotations = {"in_stock": _sum(in_stock)}
+    trees = _trees(ids)
+    if not trees:
+        return {}
+    scope = _Scope(trees, include_variants)
+    in_stock = scope.totals(StockItem.objects.filter(StockItem.IN_STOCK_FILTER, _location_scope("", location)), "")
+    build = sales = None
     if mode != O.IN_STOCK:
-        annotations["build_allocated"] = _sum(BuildItem.objects.filter(
-            _part_scope("stock_item__", include_variants), _location_scope("stock_item__", location)))
+        build = scope.totals(BuildItem.objects.filter(_location_scope("stock_item__", location)), "stock_item__")
     if mode == O.AVAILABLE:
-        annotations["sales_allocated"] = _sum(SalesOrderAllocation.objects.filter(
-            _part_scope("item__", include_variants), _location_scope("item__", location),
-            line__order__status__in=SalesOrderStatusGroups.OPEN, shipment__shipment_date=None,
-        ))
-
-    result: dict[int, O.PartStock] = {}
-    trees: dict[int, list[dict]] = {}  # tree id -> the parts asked for in that tree
-    for start in range(0, len(ids), BATCH):
-        rows = Part.objects.filter(pk__in=ids[start:start + BATCH]).annotate(**annotations).values(
-            "pk", "tree_id", "lft", "rght", *annotations)
-        for row in rows:
-            result[row["pk"]] = O.PartStock(
-                Decimal(row["in_stock"]), sales_allocated=Decimal(row.get("sales_allocated") or 0),
-                build_allocated=Decimal(row.get("build_allocated") or 0))
-            trees.setdefault(row["tree_id"], []).append(row)
-    if mode == O.AFTER_OPEN_ORDERS and result:
+        sales = scope.totals(SalesOrderAllocation.objects.filter(
+            _location_scope("item__", location),
+            line__order__status__in=SalesOrderStatusGroups.OPEN, shipment__shipment_date=None), "item__")
+    result = {row["pk"]: O.PartStock(in_stock.of(row), sales_allocated=sales.of(row) if sales else ZERO,
+                                     build_allocated=build.of(row) if build else ZERO)
+              for rows in trees.values() for row in rows}
+    if mode == O.AFTER_OPEN_ORDERS:
         _add_open_orders(result, trees, location, include_variants, target)
     if per_location and location is not None:
         for pk, stock in result.items():
             result[pk] = replace(stock, locations=_per_location(trees, pk, location, include_variants))
     return result
+
+
+def _trees(ids: list[int]) -> dict[int, list[dict]]:
+    """{tree id: the rows (pk, tree_id, lft, rght) of the parts asked for in that tree}, in one
+    query: of those parts when they are few, of every part when they are many."""
+    from part.models import Part
+
+    wanted = set(ids)
+    rows = Part.objects.order_by().values_list("pk", "tree_id", "lft", "rght")
+    rows = rows.filter(pk__in=ids) if len(ids) <= FEW else rows
+    trees: dict[int, list[dict]] = {}
+    for pk, tree_id, lft, rght in rows:
+        if pk in wanted:
+            trees.setdefault(tree_id, []).append({"pk": pk, "tree_id": tree_id, "lft": lft, "rght": rght})
+    return trees
+
+
+class _Totals:
+    """SUM(quantity) per part of one grouped query, and each asked part's share of it: its
+    own rows', or (with variants) those of every part of its subtree (a variant's lft lies
+    within its template's lft..rght), added up here from a running sum over lft."""
+
+    def __init__(self, rows, include_variants: bool):
+        self.include_variants = include_variants
+        self.own: dict[int, Decimal] = {}
+        per_tree: dict[int, list[tuple[int, Decimal]]] = {}
+        for part_id, total, *place in rows:
+            total = total or ZERO
+            self.own[part_id] = self.own.get(part_id, ZERO) + total
+            if include_variants:
+                tree_id, lft = place
+                per_tree.setdefault(tree_id, []).append((lft, total))
+        self.trees: dict[int, tuple[list[int], list[Decimal]]] = {}
+        for tree_id, entries in per_tree.items():
+            entries.sort(key=lambda entry: entry[0])
+            running, sums = ZERO, [ZERO]
+            for _, total in entries:
+                running += total
+                sums.append(running)
+            self.trees[tree_id] = ([lft for lft, _ in entries], sums)
+
+    def of(self, part: dict) -> Decimal:
+        if not self.include_variants:
+            return self.own.get(part["pk"], ZERO)
+        lfts, sums = self.trees.get(part["tree_id"], ((), (ZERO,)))
+        return sums[bisect_right(lfts, part["rght"])] - sums[bisect_left(lfts, part["lft"])]
+
+
+class _Scope:
+    """Which rows the grouped sums read: those of the asked parts (or of their trees, with
+    variants) when the parts are few; every row when they are many (one scan instead of a
+    long list of ids)."""
+
+    def __init__(self, trees: dict[int, list[dict]], include_variants: bool):
+        self.include_variants = include_variants
+        self.tree_ids = sorted(trees)
+        self.part_ids = sorted(row["pk"] for rows in trees.values() for row in rows)
+
+    def totals(self, queryset, prefix: str) -> _Totals:
+        many = len(self.part_ids) > FEW
+        if self.include_variants:
+            queryset = queryset if many else queryset.filter(**{f"{prefix}part__tree_id__in": self.tree_ids})
+            fields = {"of_part": F(f"{prefix}part_id"), "of_tree": F(f"{prefix}part__tree_id"),
+                      "of_lft": F(f"{prefix}part__lft")}
+        else:
+            queryset = queryset if many else queryset.filter(**{f"{prefix}part_id__in": self.part_ids})
+            fields = {"of_part": F(f"{prefix}part_id")}
+        grouped = queryset.order_by().values(**fields).annotate(total=Sum("quantity"))
+        return _Totals(grouped.values_list("of_part", "total", *list(fields)[1:]), self.include_variants)
 
 
 def _open_lines(trees: dict[int, list[dict]], location, include_variants: bool):

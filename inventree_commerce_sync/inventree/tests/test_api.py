@@ -19,7 +19,7 @@ from order.models import SalesOrder, SalesOrderAllocation, SalesOrderLineItem, S
 from part.models import BomItem, Part
 from stock.models import StockItem, StockLocation
 
-from inventree_commerce_sync.inventree import sync
+from inventree_commerce_sync.inventree import stock, sync
 from inventree_commerce_sync.inventree.stock import totals
 
 from .helpers import SLUGS, Sandboxes, activate_plugins, configure, plugin
@@ -315,3 +315,29 @@ class TotalsTests(InvenTreeAPITestCase):
         self.assertEqual(available_in_store[self.template.pk], Decimal("8.5"))  # minus the build's 4
         elsewhere = totals(ids, quantity="available", location_id=self.elsewhere.pk)
         self.assertEqual(elsewhere[self.variant.pk], Decimal(4))  # 7 minus the sales order's 3
+
+    def test_a_template_counts_its_variants_whichever_parts_are_asked_and_however_many(self):
+        empty = Part.objects.create(name="E", IPN="TOT-E", description="e")
+        ids = [self.template.pk, self.variant.pk, self.assembly.pk, empty.pk]
+        self.assertEqual(totals([self.template.pk], quantity="in_stock")[self.template.pk], Decimal("19.5"))
+        for mode in ("in_stock", "available", "available_after_open_orders"):
+            for location in (None, self.store.pk, self.shelf.pk):
+                for variants in (True, False):
+                    how = dict(quantity=mode, location_id=location, include_variants=variants)
+                    alone = {pk: totals([pk], **how)[pk] for pk in ids}
+                    self.assertEqual(totals(ids, **how), alone, how)
+                    with mock.patch.object(stock, "FEW", 1):  # many parts: every row read in one scan
+                        self.assertEqual(totals(ids, **how), alone, how)
+                    self.assertEqual(alone[empty.pk], 0, how)
+        with mock.patch.object(stock, "FEW", 1):
+            in_shelf = totals(ids, quantity="available", location_id=self.shelf.pk)
+        self.assertEqual(in_shelf[self.template.pk], Decimal(6))  # 10 on the shelf, 4 of them built
+
+    def test_a_deleted_location_counts_nothing(self):
+        gone = StockLocation.objects.create(name="Gone")
+        StockItem.objects.create(part=self.template, quantity=5, location=gone)
+        pk = gone.pk
+        StockItem.objects.filter(location=gone).delete()
+        gone.delete()
+        self.assertEqual(totals([self.template.pk, self.variant.pk], quantity="in_stock", location_id=pk),
+                         {self.template.pk: 0, self.variant.pk: 0})
