@@ -184,6 +184,20 @@ def test_sync_settings_are_typed():
                                       "Shop SKU", 15, 0)
 
 
+def test_settings_read_in_one_query_are_what_inventree_gives_each():
+    definitions = {**C.plugin_setting_definitions(target_class("woocommerce")),
+                   "COUNT": {"default": 3, "validator": int}, "LATER": {"default": lambda: "called"}}
+    stored = {"DRY_RUN": "False", "enabled": "True", "QUANTITY": "in_stock", "COUNT": "x", "URL": "https://shop"}
+    values = C.stored_setting_values(definitions, stored, {"URL": "https://locked"})
+    assert values["DRY_RUN"] is False and values["ENABLED"] is True  # a bool validator casts; any case of key
+    assert values["QUANTITY"] == "in_stock" and values["URL"] == "https://locked"  # the config file wins
+    assert values["INCLUDE_VARIANTS"] is True and values["SAFETY_BUFFER"] == "0"  # never saved: the default
+    assert values["COUNT"] == 3 and values["LATER"] == "called"  # not a whole number: the default
+    assert set(values) == set(definitions)
+    assert C.stored_setting_values({}, {"old": "kept"}, {"LOCKED": 1}) == {"OLD": "kept", "LOCKED": 1}
+    assert C.SyncSettings.from_values(values) == C.SyncSettings(True, False, C.IN_STOCK)
+
+
 @pytest.mark.parametrize("stored", ["available", "in_stock", "available_after_open_orders"])
 def test_an_explicit_quantity_setting_stays_as_set(stored):
     assert C.SyncSettings.from_values({"QUANTITY": stored}).quantity == stored

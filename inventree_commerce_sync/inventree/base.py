@@ -7,6 +7,8 @@ connection settings are derived from the target client's fields when the class i
 from __future__ import annotations
 
 import os
+import threading
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -53,6 +55,24 @@ def _settings_for(target_cls: type[BaseTarget] | None) -> dict[str, dict[str, An
         if callable(validator) and validator not in (bool, int, float):
             definition["validator"] = _django_validator(validator)
     return definitions
+
+
+_reading = threading.local()  # per thread: {plugin slug: its settings (None: not read yet)}
+
+
+def _held_settings() -> dict[str, dict[str, Any] | None]:
+    if not hasattr(_reading, "held"):
+        _reading.held = {}
+    return _reading.held
+
+
+def _overrides(slug: str) -> dict[str, Any]:
+    """The plugin's settings locked in InvenTree's config file (InvenTree >= 1.2)."""
+    try:
+        from common.settings import plugin_setting_overrides
+    except ImportError:
+        return {}
+    return plugin_setting_overrides(slug)
 
 
 def _target_class(name: str) -> type[BaseTarget] | None:
@@ -103,10 +123,48 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
             self._config_row = config
         return config
 
+    def setting_values(self) -> dict[str, Any]:
+        """Every setting of this plugin as get_setting gives it, from ONE query (InvenTree
+        reads one setting per query). Inside ``reading_settings()`` the values are read once
+        for the whole operation; outside it, at every call."""
+        held = _held_settings()
+        values = held.get(self.slug)
+        if values is None:
+            from plugin.models import PluginSetting
+
+            stored = PluginSetting.objects.filter(plugin=self.config_row()).values_list("key", "value")
+            values = C.stored_setting_values(self.SETTINGS, dict(stored), _overrides(self.slug))
+            if self.slug in held:
+                held[self.slug] = values
+        return values
+
+    @contextmanager
+    def reading_settings(self):
+        """One operation (a push, a reconciliation, an API request): its settings are read
+        once, when first needed, and forgotten at its end, so that a setting saved on the
+        settings page applies to the next operation. Nested, the outer reading holds."""
+        held = _held_settings()
+        if self.slug in held:
+            yield
+            return
+        held[self.slug] = None
+        try:
+            yield
+        finally:
+            held.pop(self.slug, None)
+
     def get_setting(self, key: str, cache: bool = False, backup_value: Any = None) -> Any:
+        if backup_value is None:  # a key never defined nor stored is "" (InvenTree's default default)
+            return self.setting_values().get(str(key).strip().upper(), "")
         from plugin.models import PluginSetting
 
         return PluginSetting.get_setting(key, plugin=self.config_row(), cache=cache, backup_value=backup_value)
+
+    def set_setting(self, key: str, value: Any, user: Any = None, **kwargs) -> None:
+        super().set_setting(key, value, user, **kwargs)
+        held = _held_settings()
+        if self.slug in held:
+            held[self.slug] = None  # read again, with the new value
 
     def sync_enabled(self) -> bool:
         try:
@@ -115,17 +173,16 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
             return False
 
     def sync_settings(self) -> C.SyncSettings:
-        values = {}
-        for key in SYNC_KEYS:
-            value = self.get_setting(key)
-            values[key] = getattr(value, "pk", value)
+        stored = self.setting_values()
+        values = {key: getattr(stored.get(key), "pk", stored.get(key)) for key in SYNC_KEYS}
         try:
             return C.SyncSettings.from_values(values)
         except ConfigError as exc:
             raise ConfigError(f"{exc.naming(C.sync_setting_label)} (plugin settings of {self.TITLE})") from None
 
     def connection_values(self) -> dict[str, Any]:
-        return {C.setting_key(f): self.get_setting(C.setting_key(f)) for f in self.target_class().all_fields()}
+        stored = self.setting_values()
+        return {C.setting_key(f): stored.get(C.setting_key(f)) for f in self.target_class().all_fields()}
 
     def security_warnings(self) -> list[str]:
         """What an admin must see: TLS verification or HTTPS switched off in the settings."""
@@ -184,8 +241,9 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
     def run_reconciliation(self, *args, **kwargs) -> None:
         from . import customers
 
-        sync.reconcile(self, verify=False)
-        customers.push_companies(self)  # with "Push customers" on only
+        with self.reading_settings():
+            sync.reconcile(self, verify=False)
+            customers.push_companies(self)  # with "Push customers" on only
 
     def run_verification(self, *args, **kwargs) -> None:
         sync.reconcile(self, verify=True)
@@ -193,7 +251,8 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
     def run_order_import(self, *args, **kwargs) -> None:
         from . import order_runs
 
-        order_runs.scheduled(self)
+        with self.reading_settings():
+            order_runs.scheduled(self)
 
     # -- urls and panel -------------------------------------------------------------------
 

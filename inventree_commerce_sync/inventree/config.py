@@ -127,6 +127,41 @@ def plugin_setting_definitions(target_cls: type[BaseTarget] | None) -> dict[str,
     return definitions
 
 
+TRUE_TEXTS = ("1", "y", "yes", "t", "true", "ok", "on")  # InvenTree's str2bool
+
+
+def _validator_is(validator: object, kind: type) -> bool:
+    return validator is kind or (isinstance(validator, list | tuple) and any(v is kind for v in validator))
+
+
+def stored_setting_values(definitions: Mapping[str, Mapping[str, Any]], stored: Mapping[str, Any],
+                          overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """{key: value} of every defined setting, as InvenTree's PluginSetting.get_setting gives
+    each (read here from one query's rows instead of one query per key): the config-file
+    override when there is one; else the stored value, or the default (called when callable)
+    for a key never saved; cast to bool or int when the setting's validator is bool or int
+    (an int that does not parse gives the default). A key stored or locked but not defined
+    (any more) keeps its text, as InvenTree gives it."""
+    stored_upper = {str(key).strip().upper(): value for key, value in stored.items()}
+    values: dict[str, Any] = {**stored_upper, **overrides}
+    for key, definition in definitions.items():
+        if key in overrides:
+            values[key] = overrides[key]
+            continue
+        default = definition.get("default", "")
+        default = default() if callable(default) else default
+        value, validator = stored_upper.get(key, default), definition.get("validator")
+        if _validator_is(validator, bool):
+            value = str(value).lower() in TRUE_TEXTS
+        if _validator_is(validator, int):
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                value = default
+        values[key] = value
+    return values
+
+
 def _setting_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -103,7 +103,7 @@ def sync_parts(plugin, part_ids: Iterable[int] | None = None, *, force: bool = F
 def push(plugin, part_ids: Iterable[int] | None = None, *, force: bool = False, verify: bool = False,
          lock_wait: float = LOCK_WAIT_SECONDS) -> Pushed:
     """sync_parts, under the target's push lock, telling whether to retry."""
-    with target_lock(plugin, wait=lock_wait) as locked:
+    with plugin.reading_settings(), target_lock(plugin, wait=lock_wait) as locked:
         if not locked:
             message = f"{plugin.TARGET}: another push to this target ran for more than {lock_wait:.0f} s"
             log.warning("%s", message)
@@ -266,6 +266,11 @@ def reconcile(plugin, *, now: float | None = None, verify: bool | None = None) -
     """Run by the schedules: a ledger comparison every RECONCILE_MINUTES, a comparison with
     the target itself (a target check) every VERIFY_MINUTES. ``verify`` None: whichever is
     due (a schedule fires up to SCHEDULE_SLACK_SECONDS early)."""
+    with plugin.reading_settings():
+        return _reconcile(plugin, now=now, verify=verify)
+
+
+def _reconcile(plugin, *, now: float | None, verify: bool | None) -> Report | None:
     try:
         settings = plugin.sync_settings()
     except ConfigError:

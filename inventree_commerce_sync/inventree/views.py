@@ -66,6 +66,10 @@ class PluginView(APIView):
                               if "OAuth2" not in cls.__name__]
     permission_classes = [permissions.IsAuthenticated, StaffOnly]
 
+    def dispatch(self, request, *args, **kwargs):
+        with self.plugin.reading_settings():  # one query for the request's settings (base.py)
+            return super().dispatch(request, *args, **kwargs)
+
     @classmethod
     def as_view(cls, **initkwargs):
         view = super().as_view(**initkwargs)

@@ -13,7 +13,9 @@ from build.models import Build, BuildItem, BuildLine, generate_next_build_refere
 from common.models import InvenTreeSetting
 from company.models import Company
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from InvenTree.unit_test import InvenTreeAPITestCase
 from order.models import SalesOrder, SalesOrderAllocation, SalesOrderLineItem, SalesOrderShipment
 from part.models import BomItem, Part
@@ -203,6 +205,24 @@ class StaffEndpointTests(InvenTreeAPITestCase):
         self.assertIn("safety buffer", str(response.data))
         self.patch(url + "SAFETY_BUFFER/", {"value": "2"}, expected_code=200)
         self.assertEqual(self.plugin.sync_settings().buffer, 2)
+
+    def test_settings_are_read_in_one_query_per_operation_and_a_saved_one_applies_to_the_next(self):
+        def setting_queries(action):
+            with CaptureQueriesContext(connection) as captured:
+                result = action()
+            return result, [q["sql"] for q in captured.captured_queries if "plugin_pluginsetting" in q["sql"]]
+
+        panel = f"{self.base}status/?part={self.widget.pk}"
+        answer, reads = setting_queries(lambda: self.get(panel).data)
+        self.assertEqual((answer["buffer"], len(reads)), ("0", 1), reads)
+        self.patch(f"/api/plugins/{SLUGS['magento']}/settings/SAFETY_BUFFER/", {"value": "2"}, expected_code=200)
+        self.assertEqual(self.get(panel).data["buffer"], "2")
+        sync.update_state(self.plugin, last_reconcile=0)
+        report, reads = setting_queries(lambda: sync.reconcile(self.plugin, verify=False))
+        self.assertEqual(len(reads), 1, reads)
+        self.assertEqual(self.app.stock()["API-W"], 3)  # 5 in stock, the buffer of 2 kept back
+        self.plugin.set_setting("DRY_RUN", True)
+        self.assertTrue(self.plugin.sync_settings().dry_run)
 
     def test_scheduled_reconciliation_task(self):
         from plugin.registry import call_plugin_function
