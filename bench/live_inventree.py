@@ -34,6 +34,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import requests
 from inventree.api import InvenTreeAPI
@@ -44,7 +45,8 @@ from inventree.purchase_order import PurchaseOrder
 from inventree.sales_order import SalesOrder
 from inventree.stock import StockItem, StockLocation
 
-from inventree_commerce_sync.targets import target_class
+from inventree_commerce_sync.core.webhooks import SECRET_HEADER
+from inventree_commerce_sync.targets import build_target, target_class
 
 from .harness import SandboxProcess, table, verdict
 
@@ -279,6 +281,24 @@ class Run:
                 raise Failure("the plugins did not become active")
             time.sleep(1)
 
+    def import_orders(self, sandboxes: Sandboxes) -> None:
+        """Order import on for every plugin, as bench.live_orders sets it up: polling every 2
+        minutes, the WooCommerce and Invoice Ninja webhooks registered at the plugins' URLs."""
+        from .live_orders import POLL_MINUTES, SECRET, WEBHOOK_TARGETS
+
+        for target in TARGETS:
+            settings = dict(ORDER_IMPORT=True, ORDER_DRY_RUN=False, ORDER_POLL_MINUTES=POLL_MINUTES,
+                            ORDER_AUDIT_DAYS=1, ORDER_WEBHOOK_SECRET=SECRET if target in WEBHOOK_TARGETS else "")
+            for key, value in settings.items():
+                self.it.set_plugin_setting(SLUGS[target], key, value)
+        for target in WEBHOOK_TARGETS:
+            client: Any = build_target(target, sandboxes.running[target].settings())  # an OrderSource with webhooks
+            url = f"{self.it.url}/plugin/{SLUGS[target]}/webhook/"
+            if target == "woocommerce":
+                client.register_webhook(url, SECRET)
+            else:
+                client.register_webhook(url, SECRET_HEADER, SECRET)
+
     # -- 1. every stock operation --
 
     def measure(self, sandboxes: Sandboxes, operation: str, changes: dict, action) -> None:
@@ -510,6 +530,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="with --speed: the InvenTree database name, to count worker tasks with psql")
     parser.add_argument("--only", help="with --speed: comma-separated scenarios to run, of "
                         "single,allocation,burst,receipt,outage (receipt = the two 500-line receipts and the count)")
+    parser.add_argument("--order-import", action="store_true",
+                        help="with --speed: order import on for all four plugins (orders first before every push; "
+                        "WooCommerce and Invoice Ninja webhooks registered, polling every 2 minutes), "
+                        "as bench.live_orders sets it up")
     args = parser.parse_args(argv)
 
     inventree = InvenTree(args.url, args.user, args.password)
@@ -521,7 +545,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"InvenTree {info.get('version')} (API {info.get('apiVersion')}) at {args.url}; run tag {run.tag}", flush=True)
     run.create_parts()
     if args.speed:
-        return speed_main(run, args.db, args.only)
+        return speed_main(run, args.db, args.only, order_import=args.order_import)
     sandboxes = Sandboxes(run.products())
     try:
         run.configure_plugins(sandboxes)
@@ -552,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
     return verdict(run.failures)
 
 
-def speed_main(run: Run, db: str | None, only: str | None = None) -> int:
+def speed_main(run: Run, db: str | None, only: str | None = None, *, order_import: bool = False) -> int:
     from .live_speed import SCENARIOS, Speed
 
     chosen = None if only is None else {name.strip() for name in only.split(",") if name.strip()}
@@ -566,8 +590,11 @@ def speed_main(run: Run, db: str | None, only: str | None = None) -> int:
     sandboxes = Sandboxes(run.products())
     try:
         # The defaults a shop runs with: the available quantity, reconciliation every 60 minutes.
-        run.configure_plugins(sandboxes, QUANTITY="available", RECONCILE_MINUTES=60, VERIFY_MINUTES=1440)
-        print("plugins active and configured", flush=True)
+        run.configure_plugins(sandboxes, QUANTITY="available", RECONCILE_MINUTES=60, VERIFY_MINUTES=1440,
+                              ORDER_IMPORT=False)
+        if order_import:
+            run.import_orders(sandboxes)
+        print(f"plugins active and configured (order import {'on' if order_import else 'off'})", flush=True)
         speed.all(sandboxes, chosen)
     except Failure as exc:
         run.failures.append(str(exc))
