@@ -58,6 +58,23 @@ def sellable(sandbox: SandboxProcess) -> dict[str, Decimal]:
     return {sku: Decimal(q) for sku, q in sandbox.control("GET", action).items()}
 
 
+def forced_target_check(instance: str, worktree: str, targets, say) -> str | None:
+    """``sync.sync_parts(plugin, None, verify=True)`` of each target's plugin in one
+    ``manage.py shell`` of the instance, saying each report's summary; the failure, if any."""
+    code = ("from inventree_commerce_sync.inventree import sync; from plugin.registry import registry; "
+            + "; ".join(f"print('CHECK', sync.sync_parts(registry.get_plugin({SLUGS[t]!r}), None, verify=True)"
+                        f".summary())" for t in targets))
+    started = time.monotonic()
+    out = subprocess.run([MANAGE, instance, worktree, "shell", "-c", code], capture_output=True, text=True,
+                         timeout=600)
+    say(f"forced target check of {', '.join(targets)}: exit {out.returncode} after "
+        f"{time.monotonic() - started:.0f} s (InvenTree start-up included)")
+    for line in out.stdout.splitlines():
+        if line.startswith("CHECK "):
+            say(f"  {line[6:]}")
+    return f"the forced target check failed: {out.stderr[-500:]}" if out.returncode != 0 else None
+
+
 class Run:
     def __init__(self, it: InvenTree, instance: str, worktree: str):
         self.it = it
@@ -149,19 +166,9 @@ class Run:
         self.check(target, f"after +{ADDED} in InvenTree", STOCK + ADDED - ORDERED, CHANGE_TIMEOUT)
 
     def forced_target_check(self) -> None:
-        code = ("from inventree_commerce_sync.inventree import sync; from plugin.registry import registry; "
-                + "; ".join(f"print('CHECK', sync.sync_parts(registry.get_plugin({SLUGS[t]!r}), None, verify=True)"
-                            f".summary())" for t in TARGETS))
-        started = time.monotonic()
-        out = subprocess.run([MANAGE, self.instance, self.worktree, "shell", "-c", code], capture_output=True,
-                             text=True, timeout=600)
-        self.say(f"forced target check of the four plugins: exit {out.returncode} after "
-                 f"{time.monotonic() - started:.0f} s (InvenTree start-up included)")
-        for line in out.stdout.splitlines():
-            if line.startswith("CHECK "):
-                self.say(f"  {line[6:]}")
-        if out.returncode != 0:
-            self.failures.append(f"the forced target check failed: {out.stderr[-500:]}")
+        error = forced_target_check(self.instance, self.worktree, TARGETS, self.say)
+        if error:
+            self.failures.append(error)
         for target in TARGETS:
             self.check(target, "after a forced target check", STOCK + ADDED - ORDERED, 5.0)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import requests
 
 from inventree_commerce_sync.core.engine import Result, SyncEngine
 from inventree_commerce_sync.core.errors import ConfigError
@@ -16,6 +17,7 @@ from inventree_commerce_sync.core.locations import (
     LocationPair,
     located_key,
     parse_location_map,
+    share_unallocated,
     split_key,
 )
 from inventree_commerce_sync.sandbox.magento import MagentoSandbox
@@ -51,6 +53,20 @@ def test_a_bad_map_says_which_entry_is_wrong(text, message):
 
 def test_a_key_splits_back_even_when_the_sku_holds_an_at_sign():
     assert split_key(located_key("BOX@2", "src_b")) == ("BOX@2", "src_b")
+
+
+@pytest.mark.parametrize(("unallocated", "before", "shares"), [
+    (2, [7, 9], [2, 0]),  # an order of 2 comes off once: the two locations offer 14 of 16
+    (10, [7, 9], [7, 3]),  # more than the first holds: the rest from the next
+    (3, [0, 5, 4], [0, 3, 0]),  # an empty location takes nothing
+    (30, [7, 9], [7, 23]),  # more than all hold: the last takes the rest (its figure floors at 0)
+    (2, [-1, 9], [0, 2]),  # a figure already below 0 (build allocations) takes nothing
+    (0, [7, 9], [0, 0]),
+    (Decimal("1.5"), [Decimal("0.5"), 9], [Decimal("0.5"), 1]),
+])
+def test_unallocated_open_orders_are_taken_off_once_over_the_locations(unallocated, before, shares):
+    assert share_unallocated(D(unallocated), [D(b) for b in before]) == [D(s) for s in shares]
+    assert sum(share_unallocated(D(unallocated), [D(b) for b in before])) == D(unallocated)
 
 
 def test_targets_with_one_figure_or_one_source_refuse_a_map(serve):
@@ -109,6 +125,27 @@ def test_magento_target_check_reads_each_source_and_repairs_only_the_one_that_dr
     assert {key: app.source_items[key]["quantity"] for key in wanted} == wanted
 
 
+def test_magento_sandbox_salable_sums_the_stocks_sources_and_the_controls_show_each_source(serve):
+    # what the live bench reads: sources and the salable stock from the seed file alone
+    app = MagentoSandbox()
+    app.seed({"products": [{"sku": "A", "quantity": 4}], "sources": ["src_a", "src_b"],
+              "stock_sources": ["src_a", "src_b"]})
+    server = serve(app)
+    target = LocatedTarget(build_target("magento", MagentoSandbox.client_settings(server.url)), ["src_a", "src_b"])
+    SyncEngine(target, MemoryLedger()).sync(levels_at({("A", "src_a"): 5, ("A", "src_b"): 7}))
+
+    def control(action):
+        return requests.get(f"{server.url}/__sandbox__/{action}", timeout=5).json()
+
+    assert control("source-items") == {"A": {"default": "4", "src_a": "5", "src_b": "7"}}
+    assert control("salable") == {"A": "12"}  # the default source is not in the stock
+    requests.post(f"{server.url}/__sandbox__/orders", json={"lines": [{"sku": "A", "qty": 2}]}, timeout=5)
+    assert control("salable") == {"A": "10"}  # one reservation for the stock, whatever the sources
+    app.source_items[("A", "src_b")]["status"] = 0
+    assert control("salable") == {"A": "3"}  # an out-of-stock source item sells nothing
+    assert MagentoSandbox().stock_sources == ("default",)  # one source unless told: as before
+
+
 # -- Zoho: one adjustment per location -------------------------------------------------------
 
 def zoho(serve, products):
@@ -141,6 +178,9 @@ def test_zoho_writes_one_adjustment_per_location_and_each_location_is_exact(serv
 
     report = SyncEngine(target, ledger).sync(levels_at(wanted), verify=True)
     assert report.counts[Result.UNCHANGED] == 4 and len(app.adjustments) == 2
+    held = requests.get(f"{target.api_url.rsplit('/inventory', 1)[0]}/__sandbox__/location-stock", timeout=5).json()
+    assert held == {code: {sku: str(q) for (sku, c), q in wanted.items() if c == code}
+                    for code in (PRIMARY_LOCATION, SECOND_LOCATION)}
 
 
 def test_zoho_lost_answer_at_one_location_is_looked_up_not_applied_twice(serve):

@@ -13,6 +13,7 @@ import {
     afterSync,
     checkOutcome,
     failureOutcome,
+    locationExplanations,
     offerLines,
     type Outcome,
     quantityLines,
@@ -93,6 +94,7 @@ export function CommerceSyncPanel({ context }: { context: PluginContext }) {
     const row = status.parts[0];
     const badge = row ? statusBadge(row) : null;
     const checked = repairsOf(status);
+    const places = row ? locationExplanations(row) : [];
     return (
         <Stack gap='sm'>
             {status.warnings.map((warning) => (
@@ -126,6 +128,17 @@ export function CommerceSyncPanel({ context }: { context: PluginContext }) {
                         <>
                             <Text size='sm' fw={500}>How this number was made</Text>
                             <LinesTable lines={offerLines(row.offer)} />
+                        </>
+                    )}
+                    {row.linked && places.length > 0 && (
+                        <>
+                            <Text size='sm' fw={500}>How this number was made, per location</Text>
+                            {places.map((place) => (
+                                <Stack gap={4} key={place.title}>
+                                    <Text size='sm'>{place.title}</Text>
+                                    <LinesTable lines={place.lines} />
+                                </Stack>
+                            ))}
                         </>
                     )}
                 </>

@@ -13,6 +13,7 @@ import {
     checkLines,
     flagText,
     historyLines,
+    isOfSku,
     openFlags,
     type RepairRecord,
     type RepairsStatus,
@@ -61,7 +62,7 @@ export function RepairsBlock({ repairs, shipments, api, host, locale, sku, reloa
                     <Stack gap={4}>
                         {flags.map((flag) => (
                             <Group key={flag.sku} gap='sm' justify='space-between'>
-                                <Text size='sm' fw={flag.sku === sku ? 700 : 500}>{flagText(flag)}</Text>
+                                <Text size='sm' fw={isOfSku(flag.sku, sku) ? 700 : 500}>{flagText(flag)}</Text>
                                 <Group gap='xs'>
                                     <Button size='xs' onClick={() => act('confirm', flag)}
                                             loading={busy === `confirm:${flag.sku}`}>Confirm</Button>

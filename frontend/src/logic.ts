@@ -2,7 +2,7 @@
  * What the panel shows, decided from the status API's answers: pure functions, so that
  * vitest checks them without a browser or an InvenTree.
  */
-import type { CheckPayload, OfferExplanation, PartStatus, StatusPayload, SyncPayload } from './types';
+import type { CheckPayload, LocationStatus, OfferExplanation, PartStatus, StatusPayload, SyncPayload } from './types';
 
 export interface BadgeSpec {
     label: string;
@@ -97,6 +97,47 @@ export function offerLines(offer: OfferExplanation): Line[] {
         lines.push({ label: 'Offered for sale (the shop subtracts its own open orders)', value: offer.sellable });
     }
     return lines;
+}
+
+/** One mapped location in "How this number was made": its heading and its lines. */
+export interface LocationExplanation {
+    title: string;
+    lines: Line[];
+}
+
+/**
+ * With a location map: per shop location, the InvenTree location it gets (with its
+ * sublocations) and how its figure was made, then what the shop gets in all. Empty
+ * without a map (``offerLines`` of the row's own offer then).
+ */
+export function locationExplanations(row: PartStatus): LocationExplanation[] {
+    const places = row.locations ?? [];
+    if (!places.length) {
+        return [];
+    }
+    const made = places.map((place: LocationStatus) => {
+        const lines = place.offer ? offerLines(place.offer) : [{ label: 'Figure pushed', value: place.quantity }];
+        const share = place.unallocated_share ?? '0';
+        if (place.unallocated && place.unallocated !== '0') {
+            lines.splice(lines.findIndex((line) => line.label === 'Figure pushed'), 0, {
+                label: 'Open orders allocated from no location',
+                value: `${place.unallocated} in all, taken off once over the locations: ${share} of it here`,
+            });
+        }
+        lines.push(
+            { label: 'Last pushed', value: text(place.pushed_quantity) },
+            { label: 'Status', value: statusBadge({ ...row, status: place.status, in_sync: place.in_sync }).label },
+        );
+        if (place.last_error) {
+            lines.push({ label: 'Error', value: place.last_error });
+        }
+        return { title: `${place.location} gets ${place.stock_location.path} (with its sublocations)`, lines };
+    });
+    const total: Line[] = [{ label: 'Figure pushed, all locations', value: text(row.quantity) }];
+    if (row.sellable !== undefined && row.sellable !== row.quantity) {
+        total.push({ label: 'Offered for sale (the shop subtracts its own open orders)', value: row.sellable });
+    }
+    return [...made, { title: 'All mapped locations', lines: total }];
 }
 
 /** How the pushed number is made, from what the status API gives. */

@@ -77,8 +77,20 @@ export function checkLines(repairs: RepairsStatus, locale?: string): Line[] {
     ];
 }
 
+/** "W-1", or "W-1 at src_a" for a location map's SKU@code. */
+function skuText(sku: string): string {
+    const at = sku.lastIndexOf('@');
+    return at > 0 ? `${sku.slice(0, at)} at ${sku.slice(at + 1)}` : sku;
+}
+
 function partName(record: RepairRecord): string {
-    return record.part_name ? `${record.part_name} (${record.sku})` : record.sku;
+    return record.part_name ? `${record.part_name} (${skuText(record.sku)})` : skuText(record.sku);
+}
+
+/** Whether a record's SKU is this part's: the SKU, or the SKU at a mapped location (SKU@code). */
+export function isOfSku(recordSku: string, sku?: string | null): boolean {
+    const at = recordSku.lastIndexOf('@');
+    return !!sku && (recordSku === sku || (at > 0 && recordSku.slice(0, at) === sku));
 }
 
 /** "Widget (W-1): the shop had 0, InvenTree wants 100": the question a flag asks. */
@@ -86,10 +98,10 @@ export function flagText(record: RepairRecord): string {
     return `${partName(record)}: the shop has ${record.shop_had}, InvenTree wants ${record.wanted}`;
 }
 
-/** The open flags, those of this part's SKU first. */
+/** The open flags, those of this part's SKU (at any mapped location) first. */
 export function openFlags(repairs: RepairsStatus, sku?: string | null): RepairRecord[] {
-    const mine = repairs.open_flags.filter((f) => f.sku === sku);
-    return [...mine, ...repairs.open_flags.filter((f) => f.sku !== sku)];
+    const mine = repairs.open_flags.filter((f) => isOfSku(f.sku, sku));
+    return [...mine, ...repairs.open_flags.filter((f) => !isOfSku(f.sku, sku))];
 }
 
 /** One line per recent record, newest first. */

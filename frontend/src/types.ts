@@ -52,8 +52,31 @@ export interface PartStatus {
     dry_run: boolean;
     /** What the shop then offers for sale (a reserving shop subtracts its own orders). */
     sellable?: string;
-    /** How the number was made (core.offer.Offer.to_json); only in a one-part answer. */
+    /** How the number was made (core.offer.Offer.to_json); only in a one-part answer.
+     *  null with a location map: each of ``locations`` says it instead. */
+    offer?: OfferExplanation | null;
+    /** With a location map (Magento, Zoho): one entry per mapped shop location. */
+    locations?: LocationStatus[];
+}
+
+/** One mapped location of a part's status row (inventree/locations.py located_status). */
+export interface LocationStatus {
+    /** The shop's location: a Magento source code, a Zoho location id. */
+    location: string;
+    quantity: string;
+    /** The InvenTree location whose stock (with its sublocations) it gets. */
+    stock_location: { pk: number; path: string };
+    pushed_quantity: string | null;
+    status: string;
+    in_sync: boolean;
+    last_error: string | null;
+    /** Only in a one-part answer, as ``offer`` of a row without a map. */
+    sellable?: string;
     offer?: OfferExplanation;
+    /** Open order quantity allocated from no location (all locations together) ... */
+    unallocated?: string;
+    /** ... and how much of it this location takes off (once over all of them). */
+    unallocated_share?: string;
 }
 
 /** One step of the explanation: ``amount`` added (negative: taken off) gives ``total``. */

@@ -174,4 +174,24 @@ describe('the part panel', () => {
         expect(screen.getByText('Orders are stale')).toBeTruthy();
         expect(screen.getByText(/orders could not be read \(503\)/)).toBeTruthy();
     });
+
+    it('with a location map shows how each shop location\'s figure was made, not one figure', async () => {
+        const place = (location: string, path: string, quantity: string) => ({
+            location, quantity, stock_location: { pk: 1, path }, pushed_quantity: quantity, status: 'synced',
+            in_sync: true, last_error: null, sellable: quantity, unallocated: '0', unallocated_share: '0',
+            offer: { quantity, sellable: quantity, mode: 'available_after_open_orders', behaviour: 'decrements_on_order',
+                     steps: [{ key: 'in_stock', label: `in stock at ${path}`, amount: quantity, total: quantity }] } });
+        const api = { get: vi.fn().mockResolvedValue({ data: status({ parts: [partRow({
+            quantity: '16', sellable: '16', offer: null,
+            locations: [place('src_a', 'North', '7'), place('src_b', 'South', '9')] })] }) }), post: vi.fn() };
+        mount(api);
+        expect(await screen.findByText('How this number was made, per location')).toBeTruthy();
+        expect(screen.queryByText('How this number was made')).toBeNull();
+        expect(screen.getByText('src_a gets North (with its sublocations)')).toBeTruthy();
+        expect(screen.getByText('in stock at North').nextSibling?.textContent).toBe('7');
+        expect(screen.getByText('src_b gets South (with its sublocations)')).toBeTruthy();
+        expect(screen.getByText('in stock at South').nextSibling?.textContent).toBe('9');
+        expect(screen.getByText('Figure pushed, all locations').nextSibling?.textContent).toBe('16');
+        expect(screen.getAllByText('Figure pushed').map((cell) => cell.nextSibling?.textContent)).toEqual(['7', '9']);
+    });
 });

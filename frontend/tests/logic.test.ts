@@ -5,13 +5,14 @@ import {
     afterSync,
     checkOutcome,
     errorMessage,
+    locationExplanations,
     offerLines,
     quantityLines,
     statusBadge,
     statusLines,
     syncOutcome,
 } from '../src/logic';
-import type { StatusPayload } from '../src/types';
+import type { LocationStatus, StatusPayload } from '../src/types';
 import { partRow } from './rows';
 
 
@@ -138,6 +139,60 @@ describe('how the number was made', () => {
             ['Figure pushed', '10'],
             ['Offered for sale (the shop subtracts its own open orders)', '8'],
         ]);
+    });
+
+    it('with a location map: each shop location, the InvenTree location it gets, its steps, and the total', () => {
+        const place = (overrides: Partial<LocationStatus>): LocationStatus => ({
+            location: 'src_a', quantity: '7', stock_location: { pk: 3, path: 'North' }, pushed_quantity: '7',
+            status: 'synced', in_sync: true, last_error: null, unallocated: '2', unallocated_share: '0', ...overrides });
+        const north = place({
+            quantity: '7', sellable: '5', unallocated_share: '2',
+            offer: { quantity: '7', sellable: '5', mode: 'available_after_open_orders', behaviour: 'reserves_open_orders',
+                     steps: steps(['in_stock', 'in stock at North', '5', '5'], ['in_stock', 'in stock at North/Shelf', '2', '7'],
+                         ['open_orders', 'open sales orders (unshipped, allocated or not)', '-2', '5'],
+                         ['shop_reserved', "the shop's own open orders (it reserves them itself)", '2', '7']) } });
+        const south = place({
+            location: 'src_b', quantity: '9', stock_location: { pk: 4, path: 'South' }, pushed_quantity: '4',
+            status: 'synced', in_sync: false, last_error: 'HTTP 503',
+            offer: { quantity: '9', sellable: '9', mode: 'available_after_open_orders', behaviour: 'decrements_on_order',
+                     steps: steps(['in_stock', 'in stock at South', '9', '9']) } });
+        const made = locationExplanations(partRow({ quantity: '16', sellable: '14', offer: null, locations: [north, south] }));
+
+        expect(made.map((m) => m.title)).toEqual([
+            'src_a gets North (with its sublocations)', 'src_b gets South (with its sublocations)', 'All mapped locations']);
+        expect(made[0].lines.map((l) => [l.label, l.value])).toEqual([
+            ['in stock at North', '5'],
+            ['in stock at North/Shelf', '2'],
+            ['open sales orders (unshipped, allocated or not)', '-2 = 5'],
+            ["the shop's own open orders (it reserves them itself)", '+2 = 7'],
+            ['Open orders allocated from no location', '2 in all, taken off once over the locations: 2 of it here'],
+            ['Figure pushed', '7'],
+            ['Offered for sale (the shop subtracts its own open orders)', '5'],
+            ['Last pushed', '7'],
+            ['Status', 'In sync'],
+        ]);
+        expect(made[1].lines.map((l) => [l.label, l.value])).toEqual([
+            ['in stock at South', '9'],
+            ['Open orders allocated from no location', '2 in all, taken off once over the locations: 0 of it here'],
+            ['Figure pushed', '9'],
+            ['Last pushed', '4'],
+            ['Status', 'Changed since last push'],
+            ['Error', 'HTTP 503'],
+        ]);
+        expect(made[2].lines.map((l) => [l.label, l.value])).toEqual([
+            ['Figure pushed, all locations', '16'],
+            ['Offered for sale (the shop subtracts its own open orders)', '14'],
+        ]);
+    });
+
+    it('without a map, or in a many-part answer, the per-location list is empty or says the figure only', () => {
+        expect(locationExplanations(partRow())).toEqual([]);
+        const bare: LocationStatus = { location: '460000000038080', quantity: '3', stock_location: { pk: 3, path: 'Shop' },
+            pushed_quantity: null, status: 'never_synced', in_sync: false, last_error: null };
+        const made = locationExplanations(partRow({ quantity: '3', locations: [bare] }));
+        expect(made[0].lines.map((l) => [l.label, l.value])).toEqual([
+            ['Figure pushed', '3'], ['Last pushed', '-'], ['Status', 'Never synced']]);
+        expect(made[1].lines).toEqual([{ label: 'Figure pushed, all locations', value: '3' }]);
     });
 
     it('names the new default mode', () => {

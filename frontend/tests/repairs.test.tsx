@@ -5,7 +5,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { RepairsBlock } from '../src/RepairsBlock';
-import { checkLines, historyLines, openFlags, type RepairRecord, type RepairsStatus, shipmentLines,
+import { checkLines, flagText, historyLines, isOfSku, openFlags, type RepairRecord, type RepairsStatus, shipmentLines,
          type ShipmentsStatus } from '../src/repairs';
 
 function record(overrides: Partial<RepairRecord> = {}): RepairRecord {
@@ -52,6 +52,14 @@ describe('the target check lines', () => {
         ]);
         const flags = repairsStatus({ open_flags: [record(), record({ sku: 'B-2' })] });
         expect(openFlags(flags, 'B-2').map((f) => f.sku)).toEqual(['B-2', 'W-1']);
+    });
+
+    it('with a location map: a flag of SKU@code is this part\'s, and says the location', () => {
+        const flags = repairsStatus({ open_flags: [record({ sku: 'B-2' }), record({ sku: 'W-1@src_b' }), record({ sku: 'W-12' })] });
+        expect(openFlags(flags, 'W-1').map((f) => f.sku)).toEqual(['W-1@src_b', 'B-2', 'W-12']);
+        expect(flagText(record({ sku: 'W-1@src_b' }))).toBe('Widget (W-1 at src_b): the shop has 0, InvenTree wants 100');
+        expect([isOfSku('W-1@src_b', 'W-1'), isOfSku('W-12', 'W-1'), isOfSku('BOX@2@src_a', 'BOX@2'), isOfSku('W-1', null)])
+            .toEqual([true, false, true, false]);
     });
 
     it('say what each shipment came to, and why one failed', () => {

@@ -8,6 +8,12 @@ carrying its location in ``Remote.data`` under the client's ``LOCATION_DATA_KEY`
 client then writes every location of a batch as its API allows: Magento all sources in
 one source-items POST, Zoho one adjustment per location. WooCommerce and Invoice Ninja
 hold one figure per product and have no ``LOCATION_DATA_KEY``: no map for them.
+
+Open sales order lines not allocated from any location may ship from any of them, so each
+location could take them off its figure; but then the shop, which sells the sum of its
+locations, would offer that quantity too little once per extra location (an order of 2
+on a two-source Magento would lower its salable quantity by 4). ``share_unallocated``
+takes it off once instead: in map order, from each location as far as its figure goes.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from typing import Any
 from .errors import ConfigError
 from .target import BaseTarget, Change, Outcome, Remote
 
-__all__ = ["LocatedTarget", "LocationPair", "located_key", "location_data_key", "parse_location_map", "split_key"]
+__all__ = ["LocatedTarget", "LocationPair", "located_key", "location_data_key", "parse_location_map",
+           "share_unallocated", "split_key"]
 
 # A target location code: Magento source codes are letters, digits, "_" and "-"; Zoho's
 # location ids are digits. "@" separates it from the SKU in the engine's key.
@@ -58,6 +65,20 @@ def parse_location_map(text: object) -> tuple[LocationPair, ...]:
             raise ValueError(f"stock location {stock!r} appears twice; map it to one target location")
         pairs.append(LocationPair(stock, code))
     return tuple(pairs)
+
+
+def share_unallocated(unallocated: Decimal, before: Sequence[Decimal]) -> list[Decimal]:
+    """How much of ``unallocated`` (open order quantity no location holds for) each location
+    takes off, given each one's figure ``before`` it: in order, as much as the figure holds
+    (nothing from one at or below 0), the last location the rest. The shares add up to
+    ``unallocated``, so the locations together offer it once less, never more."""
+    shares: list[Decimal] = []
+    rest = max(unallocated, Decimal(0))
+    for index, figure in enumerate(before):
+        share = rest if index == len(before) - 1 else min(rest, max(figure, Decimal(0)))
+        shares.append(share)
+        rest -= share
+    return shares
 
 
 def located_key(sku: str, code: str) -> str:

@@ -115,7 +115,8 @@ def confirm(plugin, sku: str, user: str = "") -> tuple[dict[str, Any], int]:
         return {"error": f"no flagged repair of SKU {sku!r} is open"}, 404
     if plugin.sync_settings().dry_run:
         return {"error": f"dry run is on for {plugin.TITLE}: nothing is written (switch DRY_RUN off first)"}, 409
-    report = sync.sync_parts(plugin, [flag.part], force=True)
+    # only the flagged SKU (of a location map: that SKU at that location), not the part's others
+    report = sync.sync_parts(plugin, [flag.part], force=True, only=[sku])
     result = next((r for r in (report.results if report else ()) if r.sku == sku), None)
     if result is None or result.outcome is not Result.PUSHED or result.quantity is None:
         error = (result.error if result is not None else None) or sync.read_state(plugin).get("last_error")

@@ -94,24 +94,26 @@ class _Watched:
 
 
 def sync_parts(plugin, part_ids: Iterable[int] | None = None, *, force: bool = False,
-               verify: bool = False) -> Report | None:
+               verify: bool = False, only: Iterable[str] | None = None) -> Report | None:
     """Push the given parts (None: every linked part). Returns the engine's report, or None
-    when sync is disabled or the plugin is not configured (the reason is kept in the state)."""
-    return push(plugin, part_ids, force=force, verify=verify, lock_wait=LOCK_WAIT_SECONDS).report
+    when sync is disabled or the plugin is not configured (the reason is kept in the state).
+    ``only``: push just these keys (a SKU, or ``SKU@code`` of a location map: a confirmed flag)."""
+    return push(plugin, part_ids, force=force, verify=verify, lock_wait=LOCK_WAIT_SECONDS, only=only).report
 
 
 def push(plugin, part_ids: Iterable[int] | None = None, *, force: bool = False, verify: bool = False,
-         lock_wait: float = LOCK_WAIT_SECONDS) -> Pushed:
+         lock_wait: float = LOCK_WAIT_SECONDS, only: Iterable[str] | None = None) -> Pushed:
     """sync_parts, under the target's push lock, telling whether to retry."""
     with plugin.reading_settings(), target_lock(plugin, wait=lock_wait) as locked:
         if not locked:
             message = f"{plugin.TARGET}: another push to this target ran for more than {lock_wait:.0f} s"
             log.warning("%s", message)
             return Pushed(retry_error=message)
-        return _push(plugin, part_ids, force=force, verify=verify)
+        return _push(plugin, part_ids, force=force, verify=verify, only=only)
 
 
-def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) -> Pushed:
+def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool,
+          only: Iterable[str] | None = None) -> Pushed:
     from part.models import Part
 
     try:
@@ -182,6 +184,9 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool) 
                                 dry_run=settings.dry_run, metadata_cache=metadata)
         levels = [StockLevel(sku, made[pk].quantity, f"part {pk}") for pk, sku in sorted(linked.items())]
         ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
+    if only is not None:
+        keys = set(only)
+        levels = [level for level in levels if level.sku in keys]
     # The offers already hold buffer and rounding: the engine's policy changes nothing.
     # _Watched forwards every attribute to the client it wraps, so the engine sees a BaseTarget.
     engine = SyncEngine(cast(BaseTarget, engine_target), ledger, policy=QuantityPolicy(), dry_run=settings.dry_run,
@@ -312,7 +317,7 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
     # part_rows cut the metadata down to the target's own entry: a map's entries are read whole
     located = locations.located_status(
         plugin, settings, pairs, {pk: skus[pk][0] or "" for pk in linked_ids},
-        dict(Part.objects.filter(pk__in=linked_ids).values_list("pk", "metadata"))) if pairs else {}
+        dict(Part.objects.filter(pk__in=linked_ids).values_list("pk", "metadata")), explain=explain) if pairs else {}
     rows = []
     for pk in sorted(skus):
         sku, reason = skus[pk]

@@ -22,6 +22,10 @@ Behaviour copied from Magento, quirks included:
   ``list_stock_items`` is set; ``GET /V1/products/{sku}`` always does.
 - ``input_limit``: the web API input limits a store can enable (at most N items per array,
   and at most ``max_page_size`` orders per page, 300 unless set).
+- Sources: ``default``, ``source_code`` and ``more_sources`` (or the seed's ``sources``);
+  the salable quantity is of the stock made of ``stock_sources`` (the seed's
+  ``stock_sources``; default: ``source_code`` alone), as a website's stock sums its sources.
+  The control call ``source-items`` answers SKU -> source code -> quantity.
 
 Fault "partial": Magento saves source items all or nothing, so a partial failure is the
 400 "Validation Failed" answer for the whole call, with nothing stored.
@@ -69,10 +73,12 @@ class MagentoSandbox(SandboxApp):
     def __init__(self, *, token: str = TOKEN, source_code: str = "default", stores: tuple[str, ...] = ("default",),
                  list_stock_items: bool = False, input_limit: int | None = None, max_page_size: int = 300,
                  msi: bool = True, more_sources: tuple[str, ...] = (),
-                 denied_resources: tuple[str, ...] = (), seed: int = 0):
+                 denied_resources: tuple[str, ...] = (), stock_sources: tuple[str, ...] | None = None,
+                 seed: int = 0):
         super().__init__(seed=seed)
         self.token = token
         self.source_code = source_code  # the source stock() reports
+        self.stock_sources = tuple(stock_sources or (source_code,))  # the salable quantity's sources
         self.stores = set(stores) | {"all"}
         self.list_stock_items = list_stock_items
         self.input_limit = input_limit
@@ -104,6 +110,7 @@ class MagentoSandbox(SandboxApp):
         self.sales = SalesOrders(self, msi=msi)  # orders, shipments, reservations (magento_orders)
         self.sales_api = SalesApi(self, self.sales)  # their routes and control calls
         self.sales_api.register_controls()
+        self.add_control("GET", "source-items", lambda r: Response(200, self.quantities_by_source()))
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, Any]:
@@ -132,9 +139,13 @@ class MagentoSandbox(SandboxApp):
     def seed(self, catalogue: Mapping[str, Any]) -> None:
         """Simple -> simple, variable -> configurable (its variations simple products),
         bundle -> bundle; ``manage_stock: false`` -> a stock item with Manage Stock = No.
-        Sandbox-only keys: ``magento_type`` (a type_id), ``backorders`` (true/false).
+        Sandbox-only keys: ``magento_type`` (a type_id), ``backorders`` (true/false); at the
+        top, ``sources`` (more source codes) and ``stock_sources`` (the salable stock's).
         Every stock-keeping product gets its quantity in every source."""
         with self.lock:
+            self._add_sources(tuple(str(code) for code in catalogue.get("sources", ())))
+            if catalogue.get("stock_sources"):
+                self.stock_sources = tuple(str(code) for code in catalogue["stock_sources"])
             self.products.clear()
             self.sales.clear()
             self._folded = {}
@@ -173,6 +184,14 @@ class MagentoSandbox(SandboxApp):
                 for sku, product in self.products.items()
                 if product["type_id"] in STOCK_TYPES and (sku, self.source_code) in self.source_items
             }
+
+    def quantities_by_source(self) -> dict[str, dict[str, str]]:
+        """SKU -> source code -> quantity of every source item (the ``source-items`` control call)."""
+        with self.lock:
+            held: dict[str, dict[str, str]] = {}
+            for (sku, code), item in sorted(self.source_items.items()):
+                held.setdefault(sku, {})[code] = str(item["quantity"])
+            return held
 
     def _product(self, sku: str) -> dict[str, Any] | None:
         """The product with this SKU, letter case ignored as MySQL does."""

@@ -72,12 +72,13 @@ class SalesOrders:
     # -- stock --------------------------------------------------------------------------
 
     def salable(self, sku: str) -> Decimal:
-        """As GetProductSalableQty: 0 when the stock's source item is missing or out of
-        stock, else its quantity plus the reservations (minimum qty 0)."""
-        item = self.shop.source_items.get((sku, self.shop.source_code))
-        if item is None or item["status"] != 1:
+        """As GetProductSalableQty: the quantities of the stock's source items that are in
+        stock (0 when none is), plus the reservations (minimum qty 0)."""
+        items = [self.shop.source_items.get((sku, code)) for code in self.shop.stock_sources]
+        held = [item["quantity"] for item in items if item is not None and item["status"] == 1]
+        if not held:
             return ZERO
-        return item["quantity"] + sum((r["quantity"] for r in self.reservations if r["sku"] == sku), ZERO)
+        return sum(held, ZERO) + sum((r["quantity"] for r in self.reservations if r["sku"] == sku), ZERO)
 
     def _reserve(self, order: dict[str, Any], sku: str, quantity: Decimal, event: str) -> None:
         if quantity == 0:

@@ -17,7 +17,8 @@ Catalogue mapping: ``simple``, ``variation`` and ``bundle`` products become item
 (variations carry their parent's item group; bundles are composite items); ``variable``
 parents are item groups, not items; ``manage_stock: false`` makes a non-inventory
 ("sales") item without stock. ``locations`` (location id or name -> quantity) spreads an
-item's stock; otherwise it all sits in the primary location. Error code numbers other
+item's stock; otherwise it all sits in the primary location. The control call
+``location-stock`` answers location id -> SKU -> stock on hand. Error code numbers other
 than 57, 6024 and 6041 are illustrative.
 """
 
@@ -81,6 +82,8 @@ class ZohoSandbox(SandboxApp):
         self.orders = ZohoOrders(self)  # sales orders, packages, shipments: see zoho_orders
         self.orders.register_controls()
         self.catalogue = ZohoCatalogue(self)  # item creation and edits, contacts: see zoho_catalogue
+        self.add_control("GET", "location-stock", lambda r: Response(200, {
+            location: {sku: str(q) for sku, q in self.location_stock(location).items()} for location in LOCATIONS}))
 
     @classmethod
     def client_settings(cls, url: str) -> dict[str, str]:

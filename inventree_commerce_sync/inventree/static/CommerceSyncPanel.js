@@ -1,5 +1,5 @@
-/* inventree-commerce-sync part panel, built from frontend/ (npm run build); sources sha256 2130621624395e2b4c29176f513a5762a94c7ef72e08e40fa301d673b020846c */
-const ae = {
+/* inventree-commerce-sync part panel, built from frontend/ (npm run build); sources sha256 596c91402e3a7a9a209a20ee0e9ffef0241f6f50b3daeab79611098e9619e2be */
+const me = {
   synced: { label: "In sync", color: "green" },
   pending: { label: "Pending", color: "yellow" },
   dry_run: { label: "Dry run", color: "blue" },
@@ -9,8 +9,8 @@ const ae = {
   never_synced: { label: "Never synced", color: "gray" },
   unlinked: { label: "Not linked", color: "gray" }
 };
-function ie(e) {
-  return e.status === "synced" && !e.in_sync ? { label: "Changed since last push", color: "yellow" } : ae[e.status] ?? { label: e.status.replace(/_/g, " "), color: "gray" };
+function ae(e) {
+  return e.status === "synced" && !e.in_sync ? { label: "Changed since last push", color: "yellow" } : me[e.status] ?? { label: e.status.replace(/_/g, " "), color: "gray" };
 }
 function $(e, t) {
   if (!e)
@@ -18,53 +18,69 @@ function $(e, t) {
   const n = new Date(e);
   return Number.isNaN(n.getTime()) ? e : n.toLocaleString(t ? t.replace("_", "-") : void 0);
 }
-function v(e) {
+function _(e) {
   return e == null || e === "" ? "-" : String(e);
 }
-function ce(e, t) {
+function he(e, t) {
   return [
-    { label: "SKU", value: e.linked ? v(e.sku) : `Not linked: ${e.reason || "no SKU"}` },
-    { label: "Remote id", value: v(e.remote_id) },
-    { label: "Attempts", value: v(e.attempts) },
+    { label: "SKU", value: e.linked ? _(e.sku) : `Not linked: ${e.reason || "no SKU"}` },
+    { label: "Remote id", value: _(e.remote_id) },
+    { label: "Attempts", value: _(e.attempts) },
     { label: "Last attempt", value: $(e.last_attempt, t) },
     { label: "Last success", value: $(e.last_success, t) }
   ];
 }
-const ue = {
+const fe = {
   in_stock: "in stock",
   available: "available (in stock less allocated)",
   available_after_open_orders: "available after open orders (in stock less every open sales order)"
 };
-function de(e) {
+function ge(e) {
   return e.startsWith("-") ? e : `+${e}`;
 }
-function me(e) {
+function ie(e) {
   const t = e.steps.map((n, r) => ({
     label: n.label,
-    value: r === 0 || n.key === "in_stock" && e.steps[r - 1]?.key === "in_stock" ? n.amount : `${de(n.amount)} = ${n.total}`
+    value: r === 0 || n.key === "in_stock" && e.steps[r - 1]?.key === "in_stock" ? n.amount : `${ge(n.amount)} = ${n.total}`
   }));
   return t.push({ label: "Figure pushed", value: e.quantity }), e.behaviour === "reserves_open_orders" && t.push({ label: "Offered for sale (the shop subtracts its own open orders)", value: e.sellable }), t;
 }
-function he(e, t) {
+function pe(e) {
+  const t = e.locations ?? [];
+  if (!t.length)
+    return [];
+  const n = t.map((l) => {
+    const s = l.offer ? ie(l.offer) : [{ label: "Figure pushed", value: l.quantity }], h = l.unallocated_share ?? "0";
+    return l.unallocated && l.unallocated !== "0" && s.splice(s.findIndex((f) => f.label === "Figure pushed"), 0, {
+      label: "Open orders allocated from no location",
+      value: `${l.unallocated} in all, taken off once over the locations: ${h} of it here`
+    }), s.push(
+      { label: "Last pushed", value: _(l.pushed_quantity) },
+      { label: "Status", value: ae({ ...e, status: l.status, in_sync: l.in_sync }).label }
+    ), l.last_error && s.push({ label: "Error", value: l.last_error }), { title: `${l.location} gets ${l.stock_location.path} (with its sublocations)`, lines: s };
+  }), r = [{ label: "Figure pushed, all locations", value: _(e.quantity) }];
+  return e.sellable !== void 0 && e.sellable !== e.quantity && r.push({ label: "Offered for sale (the shop subtracts its own open orders)", value: e.sellable }), [...n, { title: "All mapped locations", lines: r }];
+}
+function be(e, t) {
   const n = [];
-  return t.quantity_basis && n.push({ label: "Counted as", value: ue[t.quantity_basis] ?? t.quantity_basis }), t.buffer !== void 0 && t.buffer !== null && n.push({ label: "Safety buffer", value: t.buffer }), n.push(
-    { label: "Quantity to push", value: v(e.quantity) },
-    { label: "Last pushed", value: v(e.pushed_quantity) },
-    { label: e.dry_run ? "Would push" : "Pending", value: v(e.pending_quantity) }
+  return t.quantity_basis && n.push({ label: "Counted as", value: fe[t.quantity_basis] ?? t.quantity_basis }), t.buffer !== void 0 && t.buffer !== null && n.push({ label: "Safety buffer", value: t.buffer }), n.push(
+    { label: "Quantity to push", value: _(e.quantity) },
+    { label: "Last pushed", value: _(e.pushed_quantity) },
+    { label: e.dry_run ? "Would push" : "Pending", value: _(e.pending_quantity) }
   ), n;
 }
-function ge(e, t) {
+function we(e, t) {
   return {
     ...e,
     last_error: t.last_error,
     parts: t.parts.length ? t.parts : e.parts
   };
 }
-function fe(e) {
+function ye(e) {
   const t = e.parts[0];
   return t?.last_error && !t.in_sync ? { color: "red", title: "Sync did not succeed", lines: [t.last_error] } : t?.dry_run ? { color: "blue", title: "Dry run: nothing was written", lines: [e.summary ?? "nothing to do"] } : { color: "green", title: "Synced", lines: [e.summary ?? "nothing to do"] };
 }
-function pe(e) {
+function $e(e) {
   const t = e.url ? ` (${e.url})` : "";
   return {
     color: e.ok ? "green" : "red",
@@ -72,32 +88,32 @@ function pe(e) {
     lines: e.details ?? []
   };
 }
-function oe(e) {
+function ce(e) {
   const t = e ?? {}, n = t.response?.data;
   if (n && typeof n == "object") {
-    const r = n, c = r.error ?? r.detail;
-    if (typeof c == "string" && c)
-      return c;
+    const r = n, l = r.error ?? r.detail;
+    if (typeof l == "string" && l)
+      return l;
   }
   return t.response?.status ? `The server answered HTTP ${t.response.status}` : t.message || String(e);
 }
 function B(e, t) {
-  return { color: "red", title: e, lines: [oe(t)] };
+  return { color: "red", title: e, lines: [ce(t)] };
 }
-function x(e, t) {
+function Y(e, t) {
   return !t || /^https?:\/\//.test(e) ? e : t.replace(/\/+$/, "") + e;
 }
-const j = 5;
-function we(e) {
+const H = 5;
+function _e(e) {
   return e.import_enabled ? e.dry_run ? { label: "Dry run", color: "blue" } : { label: "Importing", color: "green" } : { label: "Import off", color: "gray" };
 }
-function be(e, t) {
+function Ee(e, t) {
   if (!e.webhook)
     return "none: orders are polled";
   const n = e.webhook_registration;
   return n ? `registered ${$(n.at, t)}` : "not registered by this plugin (polling still runs)";
 }
-function ye(e, t) {
+function ke(e, t) {
   const n = e.last_seen, r = e.needs_attention_count ?? e.needs_attention.length;
   return [
     { label: "Last order seen", value: n ? `${n.number} (changed ${$(n.modified, t)})` : "-" },
@@ -105,25 +121,25 @@ function ye(e, t) {
     { label: "Needing attention", value: String(r) },
     { label: "Last poll", value: $(e.last_poll, t) },
     { label: "Last audit", value: $(e.last_audit, t) },
-    { label: "Webhook", value: be(e, t) }
+    { label: "Webhook", value: Ee(e, t) }
   ];
 }
-function $e(e, t) {
+function Ce(e, t) {
   return !!t && (e.includes(`'${t}'`) || e.includes(`"${t}"`));
 }
-function ke(e, t) {
-  const n = e.needs_attention.map((l) => {
-    const g = [...l.problems, ...l.flag ? [l.flag] : []], p = l.sales_order_reference ? ` - sales order ${l.sales_order_reference}` : "";
+function ve(e, t) {
+  const n = e.needs_attention.map((s) => {
+    const h = [...s.problems, ...s.flag ? [s.flag] : []], f = s.sales_order_reference ? ` - sales order ${s.sales_order_reference}` : "";
     return {
-      key: l.order_id,
-      title: `Order ${l.number}${p}${l.problems.length ? " (held)" : " (flagged)"}`,
-      lines: g,
-      thisPart: g.some((h) => $e(h, t))
+      key: s.order_id,
+      title: `Order ${s.number}${f}${s.problems.length ? " (held)" : " (flagged)"}`,
+      lines: h,
+      thisPart: h.some((g) => Ce(g, t))
     };
-  }), r = [...n.filter((l) => l.thisPart), ...n.filter((l) => !l.thisPart)], c = e.needs_attention_count ?? n.length;
-  return { items: r.slice(0, j), more: Math.max(0, c - Math.min(j, r.length)) };
+  }), r = [...n.filter((s) => s.thisPart), ...n.filter((s) => !s.thisPart)], l = e.needs_attention_count ?? n.length;
+  return { items: r.slice(0, H), more: Math.max(0, l - Math.min(H, r.length)) };
 }
-const _e = {
+const Se = {
   create: "would create a sales order",
   update: "would change the lines",
   cancel: "would cancel the sales order",
@@ -131,13 +147,13 @@ const _e = {
   skip: "would be skipped",
   unchanged: "nothing to change"
 };
-function Ee(e) {
-  return [...e.would_import].reverse().slice(0, j).map((t) => {
-    const n = t.lines.map((l) => `${l.quantity} x ${l.sku}`).join(", "), r = t.held ? `, held: ${t.problems.join("; ")}` : "", c = t.flag ? ` (${t.flag})` : "";
-    return `${t.number}: ${_e[t.action] ?? t.action}${c}${n ? `: ${n}` : ""}${r}`;
+function Te(e) {
+  return [...e.would_import].reverse().slice(0, H).map((t) => {
+    const n = t.lines.map((s) => `${s.quantity} x ${s.sku}`).join(", "), r = t.held ? `, held: ${t.problems.join("; ")}` : "", l = t.flag ? ` (${t.flag})` : "";
+    return `${t.number}: ${Se[t.action] ?? t.action}${l}${n ? `: ${n}` : ""}${r}`;
   });
 }
-function le(e) {
+function ue(e) {
   const t = e.warnings ?? [];
   if (e.registered) {
     const n = (e.webhooks ?? []).map((r) => `${r.topic ?? "webhook"}: ${r.action ?? "registered"}` + (r.id !== void 0 && r.id !== null ? ` (id ${r.id})` : ""));
@@ -158,34 +174,34 @@ function le(e) {
     lines: [...e.error ? [e.error] : [], ...e.instructions ? [e.instructions] : [], ...t]
   };
 }
-function Ce(e) {
+function Me(e) {
   const t = e?.response?.data;
-  return t && typeof t == "object" && "registered" in t ? le(t) : { color: "red", title: "Register webhook failed", lines: [oe(e)] };
+  return t && typeof t == "object" && "registered" in t ? ue(t) : { color: "red", title: "Register webhook failed", lines: [ce(e)] };
 }
-const C = window.React, Se = window.MantineCore.Alert, M = window.MantineCore.Table, ve = window.MantineCore.Text;
-function R({ outcome: e, onClose: t }) {
-  return /* @__PURE__ */ C.createElement(Se, { color: e.color, title: e.title, withCloseButton: !0, onClose: t }, e.lines.map((n, r) => /* @__PURE__ */ C.createElement(ve, { size: "sm", key: r }, n)));
+const v = window.React, Re = window.MantineCore.Alert, R = window.MantineCore.Table, Le = window.MantineCore.Text;
+function L({ outcome: e, onClose: t }) {
+  return /* @__PURE__ */ v.createElement(Re, { color: e.color, title: e.title, withCloseButton: !0, onClose: t }, e.lines.map((n, r) => /* @__PURE__ */ v.createElement(Le, { size: "sm", key: r }, n)));
 }
-function L({ lines: e, children: t }) {
-  return /* @__PURE__ */ C.createElement(M, { striped: !0, withTableBorder: !0, withColumnBorders: !0 }, /* @__PURE__ */ C.createElement(M.Tbody, null, t, e.map((n, r) => /* @__PURE__ */ C.createElement(M.Tr, { key: `${r}:${n.label}` }, /* @__PURE__ */ C.createElement(M.Th, { w: "30%" }, n.label), /* @__PURE__ */ C.createElement(M.Td, null, n.value)))));
+function T({ lines: e, children: t }) {
+  return /* @__PURE__ */ v.createElement(R, { striped: !0, withTableBorder: !0, withColumnBorders: !0 }, /* @__PURE__ */ v.createElement(R.Tbody, null, t, e.map((n, r) => /* @__PURE__ */ v.createElement(R.Tr, { key: `${r}:${n.label}` }, /* @__PURE__ */ v.createElement(R.Th, { w: "30%" }, n.label), /* @__PURE__ */ v.createElement(R.Td, null, n.value)))));
 }
-const i = window.React, Te = window.React.useCallback, H = window.React.useState, D = window.MantineCore.Alert, Me = window.MantineCore.Anchor, Re = window.MantineCore.Badge, Le = window.MantineCore.Button, V = window.MantineCore.Group, O = window.MantineCore.List, Y = window.MantineCore.Stack, K = window.MantineCore.Text, Oe = window.MantineCore.Title;
-function Ae({ orders: e, api: t, host: n, locale: r, sku: c, reload: l }) {
-  const [g, p] = H(!1), [h, w] = H(null), f = Te(() => {
-    e.register_webhook_url && (p(!0), w(null), t.post(e.register_webhook_url, {}).then((u) => {
-      w(le(u.data)), l();
-    }).catch((u) => w(Ce(u))).finally(() => p(!1)));
-  }, [t, e.register_webhook_url, l]), k = we(e), b = ke(e, c), _ = e.dry_run ? Ee(e) : [];
-  return /* @__PURE__ */ i.createElement(Y, { gap: "xs" }, /* @__PURE__ */ i.createElement(V, { gap: "sm" }, /* @__PURE__ */ i.createElement(Oe, { order: 5 }, "Orders"), /* @__PURE__ */ i.createElement(Re, { color: k.color, variant: "light" }, k.label)), /* @__PURE__ */ i.createElement(L, { lines: ye(e, r) }), e.last_error && /* @__PURE__ */ i.createElement(D, { color: "red", title: "Last order import error" }, e.last_error), b.items.length > 0 && /* @__PURE__ */ i.createElement(D, { color: "orange", title: "Orders needing attention" }, /* @__PURE__ */ i.createElement(Y, { gap: 4 }, b.items.map((u) => /* @__PURE__ */ i.createElement("div", { key: u.key }, /* @__PURE__ */ i.createElement(K, { size: "sm", fw: u.thisPart ? 700 : 500 }, u.title), /* @__PURE__ */ i.createElement(O, { size: "sm" }, u.lines.map((s, y) => /* @__PURE__ */ i.createElement(O.Item, { key: y }, s))))), b.more > 0 && /* @__PURE__ */ i.createElement(K, { size: "sm" }, "and ", b.more, " more (see the CSV)"))), _.length > 0 && /* @__PURE__ */ i.createElement(D, { color: "blue", title: "Dry run: would import" }, /* @__PURE__ */ i.createElement(O, { size: "sm" }, _.map((u, s) => /* @__PURE__ */ i.createElement(O.Item, { key: s }, u)))), /* @__PURE__ */ i.createElement(V, { gap: "sm" }, e.register_webhook_url && /* @__PURE__ */ i.createElement(Le, { variant: "outline", onClick: f, loading: g }, "Register webhook"), /* @__PURE__ */ i.createElement(Me, { href: x(e.csv_url, n), size: "sm" }, "Orders needing attention (CSV)")), h && /* @__PURE__ */ i.createElement(R, { outcome: h, onClose: () => w(null) }));
+const c = window.React, Oe = window.React.useCallback, Q = window.React.useState, F = window.MantineCore.Alert, Ae = window.MantineCore.Anchor, ze = window.MantineCore.Badge, Be = window.MantineCore.Button, J = window.MantineCore.Group, O = window.MantineCore.List, X = window.MantineCore.Stack, Z = window.MantineCore.Text, Ne = window.MantineCore.Title;
+function Ie({ orders: e, api: t, host: n, locale: r, sku: l, reload: s }) {
+  const [h, f] = Q(!1), [g, b] = Q(null), p = Oe(() => {
+    e.register_webhook_url && (f(!0), b(null), t.post(e.register_webhook_url, {}).then((m) => {
+      b(ue(m.data)), s();
+    }).catch((m) => b(Me(m))).finally(() => f(!1)));
+  }, [t, e.register_webhook_url, s]), E = _e(e), w = ve(e, l), k = e.dry_run ? Te(e) : [];
+  return /* @__PURE__ */ c.createElement(X, { gap: "xs" }, /* @__PURE__ */ c.createElement(J, { gap: "sm" }, /* @__PURE__ */ c.createElement(Ne, { order: 5 }, "Orders"), /* @__PURE__ */ c.createElement(ze, { color: E.color, variant: "light" }, E.label)), /* @__PURE__ */ c.createElement(T, { lines: ke(e, r) }), e.last_error && /* @__PURE__ */ c.createElement(F, { color: "red", title: "Last order import error" }, e.last_error), w.items.length > 0 && /* @__PURE__ */ c.createElement(F, { color: "orange", title: "Orders needing attention" }, /* @__PURE__ */ c.createElement(X, { gap: 4 }, w.items.map((m) => /* @__PURE__ */ c.createElement("div", { key: m.key }, /* @__PURE__ */ c.createElement(Z, { size: "sm", fw: m.thisPart ? 700 : 500 }, m.title), /* @__PURE__ */ c.createElement(O, { size: "sm" }, m.lines.map((a, y) => /* @__PURE__ */ c.createElement(O.Item, { key: y }, a))))), w.more > 0 && /* @__PURE__ */ c.createElement(Z, { size: "sm" }, "and ", w.more, " more (see the CSV)"))), k.length > 0 && /* @__PURE__ */ c.createElement(F, { color: "blue", title: "Dry run: would import" }, /* @__PURE__ */ c.createElement(O, { size: "sm" }, k.map((m, a) => /* @__PURE__ */ c.createElement(O.Item, { key: a }, m)))), /* @__PURE__ */ c.createElement(J, { gap: "sm" }, e.register_webhook_url && /* @__PURE__ */ c.createElement(Be, { variant: "outline", onClick: p, loading: h }, "Register webhook"), /* @__PURE__ */ c.createElement(Ae, { href: Y(e.csv_url, n), size: "sm" }, "Orders needing attention (CSV)")), g && /* @__PURE__ */ c.createElement(L, { outcome: g, onClose: () => b(null) }));
 }
-const se = 5, Be = {
+const de = 5, Pe = {
   repaired: "repaired",
   flagged: "flagged, not written",
   confirmed: "confirmed and written",
   dismissed: "dismissed, not written",
   resolved: "no longer needed"
 };
-function Ne(e, t) {
+function qe(e, t) {
   const n = e.last_check, r = n ? `${n.repaired} repaired, ${n.flagged} flagged, ${n.waiting} waiting` + (n.orders_stale ? " (orders could not be read: no figure was raised)" : "") : "no target check yet";
   return [
     { label: "Repaired without asking", value: `up to ${e.limit}` },
@@ -193,22 +209,30 @@ function Ne(e, t) {
     { label: "Repair history", value: `${e.count} record${e.count === 1 ? "" : "s"}` }
   ];
 }
-function N(e) {
-  return e.part_name ? `${e.part_name} (${e.sku})` : e.sku;
+function ee(e) {
+  const t = e.lastIndexOf("@");
+  return t > 0 ? `${e.slice(0, t)} at ${e.slice(t + 1)}` : e;
 }
-function ze(e) {
+function N(e) {
+  return e.part_name ? `${e.part_name} (${ee(e.sku)})` : ee(e.sku);
+}
+function V(e, t) {
+  const n = e.lastIndexOf("@");
+  return !!t && (e === t || n > 0 && e.slice(0, n) === t);
+}
+function Fe(e) {
   return `${N(e)}: the shop has ${e.shop_had}, InvenTree wants ${e.wanted}`;
 }
-function Ie(e, t) {
-  return [...e.open_flags.filter((r) => r.sku === t), ...e.open_flags.filter((r) => r.sku !== t)];
+function De(e, t) {
+  return [...e.open_flags.filter((r) => V(r.sku, t)), ...e.open_flags.filter((r) => !V(r.sku, t))];
 }
-function Pe(e, t) {
-  return e.recent.slice(0, se).map((n) => {
+function xe(e, t) {
+  return e.recent.slice(0, de).map((n) => {
     const r = n.set !== null ? `set to ${n.set}` : `wanted ${n.wanted}`;
-    return `${$(n.at, t)} ${N(n)}: shop had ${n.shop_had}, ${r} - ` + (Be[n.outcome] ?? n.outcome);
+    return `${$(n.at, t)} ${N(n)}: shop had ${n.shop_had}, ${r} - ` + (Pe[n.outcome] ?? n.outcome);
   });
 }
-const De = {
+const We = {
   shipped: "sent to the shop",
   already: "the shop had it already",
   nothing: "nothing to send",
@@ -216,17 +240,17 @@ const De = {
   failed: "failed",
   dry_run: "dry run: not sent"
 };
-function qe(e, t) {
-  return e.recent.slice(0, se).map((n) => {
-    const r = `${n.sales_order_reference ?? "sales order"} shipment ${n.shipment_reference ?? n.shipment}`, c = De[n.state ?? ""] ?? n.state ?? "not sent yet";
+function Ge(e, t) {
+  return e.recent.slice(0, de).map((n) => {
+    const r = `${n.sales_order_reference ?? "sales order"} shipment ${n.shipment_reference ?? n.shipment}`, l = We[n.state ?? ""] ?? n.state ?? "not sent yet";
     if (n.state === "failed") {
-      const l = n.retry_at ? `; retried ${$(new Date(n.retry_at * 1e3).toISOString(), t)}` : "; not retried any more";
-      return `${r}: ${c} (attempt ${n.attempts ?? 1}): ${n.error ?? ""}${l}`;
+      const s = n.retry_at ? `; retried ${$(new Date(n.retry_at * 1e3).toISOString(), t)}` : "; not retried any more";
+      return `${r}: ${l} (attempt ${n.attempts ?? 1}): ${n.error ?? ""}${s}`;
     }
-    return `${r}: ${c}${n.message ? ` (${n.message})` : ""}`;
+    return `${r}: ${l}${n.message ? ` (${n.message})` : ""}`;
   });
 }
-function We(e, t) {
+function Ue(e, t) {
   const n = t.confirmed ?? t.dismissed;
   return e === "confirm" && t.confirmed ? { color: "green", title: "Repair written", lines: [`${N(t.confirmed)} set to ${t.confirmed.set}`] } : {
     color: "blue",
@@ -234,82 +258,82 @@ function We(e, t) {
     lines: n ? [`${N(n)} stays at ${n.shop_had} on the shop until a figure changes`] : []
   };
 }
-const a = window.React, Fe = window.React.useCallback, Q = window.React.useState, J = window.MantineCore.Alert, Ge = window.MantineCore.Anchor, X = window.MantineCore.Button, Z = window.MantineCore.Group, A = window.MantineCore.List, ee = window.MantineCore.Stack, q = window.MantineCore.Text, te = window.MantineCore.Title;
-function Ue({ repairs: e, shipments: t, api: n, host: r, locale: c, sku: l, reload: g }) {
-  const [p, h] = Q(null), [w, f] = Q(null), k = Fe((s, y) => {
-    h(`${s}:${y.sku}`), f(null), n.post(
-      s === "confirm" ? e.confirm_url : e.dismiss_url,
+const i = window.React, je = window.React.useCallback, te = window.React.useState, ne = window.MantineCore.Alert, He = window.MantineCore.Anchor, re = window.MantineCore.Button, oe = window.MantineCore.Group, A = window.MantineCore.List, le = window.MantineCore.Stack, D = window.MantineCore.Text, se = window.MantineCore.Title;
+function Ve({ repairs: e, shipments: t, api: n, host: r, locale: l, sku: s, reload: h }) {
+  const [f, g] = te(null), [b, p] = te(null), E = je((a, y) => {
+    g(`${a}:${y.sku}`), p(null), n.post(
+      a === "confirm" ? e.confirm_url : e.dismiss_url,
       { sku: y.sku }
-    ).then((T) => {
-      f(We(s, T.data)), g();
-    }).catch((T) => f(B(s === "confirm" ? "Not written" : "Not dismissed", T))).finally(() => h(null));
-  }, [n, e.confirm_url, e.dismiss_url, g]), b = Ie(e, l), _ = Pe(e, c), u = t ? qe(t, c) : [];
-  return /* @__PURE__ */ a.createElement(ee, { gap: "xs" }, /* @__PURE__ */ a.createElement(te, { order: 5 }, "Target check"), /* @__PURE__ */ a.createElement(L, { lines: Ne(e, c) }), b.length > 0 && /* @__PURE__ */ a.createElement(J, { color: "orange", title: "Repairs waiting for you (beyond the limit: not written)" }, /* @__PURE__ */ a.createElement(ee, { gap: 4 }, b.map((s) => /* @__PURE__ */ a.createElement(Z, { key: s.sku, gap: "sm", justify: "space-between" }, /* @__PURE__ */ a.createElement(q, { size: "sm", fw: s.sku === l ? 700 : 500 }, ze(s)), /* @__PURE__ */ a.createElement(Z, { gap: "xs" }, /* @__PURE__ */ a.createElement(
-    X,
+    ).then((M) => {
+      p(Ue(a, M.data)), h();
+    }).catch((M) => p(B(a === "confirm" ? "Not written" : "Not dismissed", M))).finally(() => g(null));
+  }, [n, e.confirm_url, e.dismiss_url, h]), w = De(e, s), k = xe(e, l), m = t ? Ge(t, l) : [];
+  return /* @__PURE__ */ i.createElement(le, { gap: "xs" }, /* @__PURE__ */ i.createElement(se, { order: 5 }, "Target check"), /* @__PURE__ */ i.createElement(T, { lines: qe(e, l) }), w.length > 0 && /* @__PURE__ */ i.createElement(ne, { color: "orange", title: "Repairs waiting for you (beyond the limit: not written)" }, /* @__PURE__ */ i.createElement(le, { gap: 4 }, w.map((a) => /* @__PURE__ */ i.createElement(oe, { key: a.sku, gap: "sm", justify: "space-between" }, /* @__PURE__ */ i.createElement(D, { size: "sm", fw: V(a.sku, s) ? 700 : 500 }, Fe(a)), /* @__PURE__ */ i.createElement(oe, { gap: "xs" }, /* @__PURE__ */ i.createElement(
+    re,
     {
       size: "xs",
-      onClick: () => k("confirm", s),
-      loading: p === `confirm:${s.sku}`
+      onClick: () => E("confirm", a),
+      loading: f === `confirm:${a.sku}`
     },
     "Confirm"
-  ), /* @__PURE__ */ a.createElement(
-    X,
+  ), /* @__PURE__ */ i.createElement(
+    re,
     {
       size: "xs",
       variant: "outline",
-      onClick: () => k("dismiss", s),
-      loading: p === `dismiss:${s.sku}`
+      onClick: () => E("dismiss", a),
+      loading: f === `dismiss:${a.sku}`
     },
     "Dismiss"
-  )))))), w && /* @__PURE__ */ a.createElement(R, { outcome: w, onClose: () => f(null) }), _.length > 0 && /* @__PURE__ */ a.createElement(A, { size: "sm" }, _.map((s, y) => /* @__PURE__ */ a.createElement(A.Item, { key: y }, s))), /* @__PURE__ */ a.createElement(Ge, { href: x(e.csv_url, r), size: "sm" }, "Repair history (CSV)"), t && /* @__PURE__ */ a.createElement(a.Fragment, null, /* @__PURE__ */ a.createElement(te, { order: 5 }, "Shipments to the shop"), t.note && /* @__PURE__ */ a.createElement(q, { size: "sm" }, t.note), t.failing > 0 && /* @__PURE__ */ a.createElement(J, { color: "red", title: `${t.failing} shipment(s) not sent yet` }, "The worker retries them; the list below says why they failed."), u.length > 0 ? /* @__PURE__ */ a.createElement(A, { size: "sm" }, u.map((s, y) => /* @__PURE__ */ a.createElement(A.Item, { key: y }, s))) : !t.note && /* @__PURE__ */ a.createElement(q, { size: "sm" }, "No shipment of an imported order yet.")));
+  )))))), b && /* @__PURE__ */ i.createElement(L, { outcome: b, onClose: () => p(null) }), k.length > 0 && /* @__PURE__ */ i.createElement(A, { size: "sm" }, k.map((a, y) => /* @__PURE__ */ i.createElement(A.Item, { key: y }, a))), /* @__PURE__ */ i.createElement(He, { href: Y(e.csv_url, r), size: "sm" }, "Repair history (CSV)"), t && /* @__PURE__ */ i.createElement(i.Fragment, null, /* @__PURE__ */ i.createElement(se, { order: 5 }, "Shipments to the shop"), t.note && /* @__PURE__ */ i.createElement(D, { size: "sm" }, t.note), t.failing > 0 && /* @__PURE__ */ i.createElement(ne, { color: "red", title: `${t.failing} shipment(s) not sent yet` }, "The worker retries them; the list below says why they failed."), m.length > 0 ? /* @__PURE__ */ i.createElement(A, { size: "sm" }, m.map((a, y) => /* @__PURE__ */ i.createElement(A.Item, { key: y }, a))) : !t.note && /* @__PURE__ */ i.createElement(D, { size: "sm" }, "No shipment of an imported order yet.")));
 }
-const o = window.React, W = window.React.useCallback, je = window.React.useEffect, S = window.React.useState, E = window.MantineCore.Alert, xe = window.MantineCore.Anchor, He = window.MantineCore.Badge, F = window.MantineCore.Button, G = window.MantineCore.Group, Ve = window.MantineCore.Loader, ne = window.MantineCore.Stack, U = window.MantineCore.Table, re = window.MantineCore.Text;
-function Ye({ context: e }) {
-  const t = e.context, n = e.id, [r, c] = S(null), [l, g] = S(null), [p, h] = S(null), [w, f] = S(null), [k, b] = S(!1), [_, u] = S(!1), s = W(() => {
-    t && (g(null), e.api.get(t.status_url, { params: { part: n } }).then((d) => c(d.data)).catch((d) => g(B("Could not load the sync status", d))));
+const o = window.React, x = window.React.useCallback, Ye = window.React.useEffect, S = window.React.useState, C = window.MantineCore.Alert, Ke = window.MantineCore.Anchor, Qe = window.MantineCore.Badge, W = window.MantineCore.Button, G = window.MantineCore.Group, Je = window.MantineCore.Loader, U = window.MantineCore.Stack, j = window.MantineCore.Table, z = window.MantineCore.Text;
+function Xe({ context: e }) {
+  const t = e.context, n = e.id, [r, l] = S(null), [s, h] = S(null), [f, g] = S(null), [b, p] = S(null), [E, w] = S(!1), [k, m] = S(!1), a = x(() => {
+    t && (h(null), e.api.get(t.status_url, { params: { part: n } }).then((u) => l(u.data)).catch((u) => h(B("Could not load the sync status", u))));
   }, [e.api, t?.status_url, n]);
-  je(s, [s]);
-  const y = W(() => {
-    t && (b(!0), h(null), e.api.post(t.sync_url, { part: n }).then((d) => {
-      c((P) => P && ge(P, d.data)), h(fe(d.data));
-    }).catch((d) => h(B("Sync now failed", d))).finally(() => b(!1)));
-  }, [e.api, t?.sync_url, n]), T = W(() => {
-    t && (u(!0), f(null), e.api.post(t.check_url, {}).then((d) => f(pe(d.data))).catch((d) => f(B("Test connection failed", d))).finally(() => u(!1)));
+  Ye(a, [a]);
+  const y = x(() => {
+    t && (w(!0), g(null), e.api.post(t.sync_url, { part: n }).then((u) => {
+      l((q) => q && we(q, u.data)), g(ye(u.data));
+    }).catch((u) => g(B("Sync now failed", u))).finally(() => w(!1)));
+  }, [e.api, t?.sync_url, n]), M = x(() => {
+    t && (m(!0), p(null), e.api.post(t.check_url, {}).then((u) => p($e(u.data))).catch((u) => p(B("Test connection failed", u))).finally(() => m(!1)));
   }, [e.api, t?.check_url]);
   if (!t)
-    return /* @__PURE__ */ o.createElement(E, { color: "red", title: "Panel misconfigured" }, "The plugin sent no URLs for this panel.");
-  if (l)
-    return /* @__PURE__ */ o.createElement(ne, { gap: "xs" }, /* @__PURE__ */ o.createElement(R, { outcome: l, onClose: () => g(null) }), /* @__PURE__ */ o.createElement(G, null, /* @__PURE__ */ o.createElement(F, { variant: "outline", onClick: s }, "Retry")));
+    return /* @__PURE__ */ o.createElement(C, { color: "red", title: "Panel misconfigured" }, "The plugin sent no URLs for this panel.");
+  if (s)
+    return /* @__PURE__ */ o.createElement(U, { gap: "xs" }, /* @__PURE__ */ o.createElement(L, { outcome: s, onClose: () => h(null) }), /* @__PURE__ */ o.createElement(G, null, /* @__PURE__ */ o.createElement(W, { variant: "outline", onClick: a }, "Retry")));
   if (!r)
-    return /* @__PURE__ */ o.createElement(G, { gap: "xs" }, /* @__PURE__ */ o.createElement(Ve, { size: "sm" }), /* @__PURE__ */ o.createElement(re, { size: "sm" }, "Loading sync status..."));
-  const m = r.parts[0], z = m ? ie(m) : null, I = r;
-  return /* @__PURE__ */ o.createElement(ne, { gap: "sm" }, r.warnings.map((d) => /* @__PURE__ */ o.createElement(E, { color: "yellow", title: "Warning", key: d }, d)), r.dry_run && /* @__PURE__ */ o.createElement(E, { color: "blue", title: "Dry run" }, "Nothing is written to ", t.target, ": the status shows what would be pushed."), r.last_error && /* @__PURE__ */ o.createElement(E, { color: "red", title: "Last sync error" }, r.last_error), r.orders_stale && /* @__PURE__ */ o.createElement(E, { color: "yellow", title: "Orders are stale" }, "The last push could not read the shop's new orders first, so a sale made there may not be counted yet: ", r.orders_stale), m && z ? /* @__PURE__ */ o.createElement(o.Fragment, null, /* @__PURE__ */ o.createElement(L, { lines: ce(m, e.locale) }, /* @__PURE__ */ o.createElement(U.Tr, null, /* @__PURE__ */ o.createElement(U.Th, { w: "30%" }, "Status"), /* @__PURE__ */ o.createElement(U.Td, null, /* @__PURE__ */ o.createElement(He, { color: z.color, variant: "filled" }, z.label)))), m.last_error && /* @__PURE__ */ o.createElement(E, { color: "red", title: "Error for this part" }, m.last_error), m.linked && /* @__PURE__ */ o.createElement(L, { lines: he(m, r) }), m.linked && m.offer && /* @__PURE__ */ o.createElement(o.Fragment, null, /* @__PURE__ */ o.createElement(re, { size: "sm", fw: 500 }, "How this number was made"), /* @__PURE__ */ o.createElement(L, { lines: me(m.offer) }))) : /* @__PURE__ */ o.createElement(E, { color: "gray", title: "No status" }, "No status for this part."), /* @__PURE__ */ o.createElement(G, { gap: "sm" }, /* @__PURE__ */ o.createElement(F, { onClick: y, loading: k, disabled: !m?.linked }, "Sync now"), /* @__PURE__ */ o.createElement(F, { variant: "outline", onClick: T, loading: _ }, "Test connection"), /* @__PURE__ */ o.createElement(xe, { href: x(t.csv_url, e.host), size: "sm" }, "Parts not in sync (CSV)")), p && /* @__PURE__ */ o.createElement(R, { outcome: p, onClose: () => h(null) }), w && /* @__PURE__ */ o.createElement(R, { outcome: w, onClose: () => f(null) }), r.orders && /* @__PURE__ */ o.createElement(
-    Ae,
+    return /* @__PURE__ */ o.createElement(G, { gap: "xs" }, /* @__PURE__ */ o.createElement(Je, { size: "sm" }), /* @__PURE__ */ o.createElement(z, { size: "sm" }, "Loading sync status..."));
+  const d = r.parts[0], I = d ? ae(d) : null, P = r, K = d ? pe(d) : [];
+  return /* @__PURE__ */ o.createElement(U, { gap: "sm" }, r.warnings.map((u) => /* @__PURE__ */ o.createElement(C, { color: "yellow", title: "Warning", key: u }, u)), r.dry_run && /* @__PURE__ */ o.createElement(C, { color: "blue", title: "Dry run" }, "Nothing is written to ", t.target, ": the status shows what would be pushed."), r.last_error && /* @__PURE__ */ o.createElement(C, { color: "red", title: "Last sync error" }, r.last_error), r.orders_stale && /* @__PURE__ */ o.createElement(C, { color: "yellow", title: "Orders are stale" }, "The last push could not read the shop's new orders first, so a sale made there may not be counted yet: ", r.orders_stale), d && I ? /* @__PURE__ */ o.createElement(o.Fragment, null, /* @__PURE__ */ o.createElement(T, { lines: he(d, e.locale) }, /* @__PURE__ */ o.createElement(j.Tr, null, /* @__PURE__ */ o.createElement(j.Th, { w: "30%" }, "Status"), /* @__PURE__ */ o.createElement(j.Td, null, /* @__PURE__ */ o.createElement(Qe, { color: I.color, variant: "filled" }, I.label)))), d.last_error && /* @__PURE__ */ o.createElement(C, { color: "red", title: "Error for this part" }, d.last_error), d.linked && /* @__PURE__ */ o.createElement(T, { lines: be(d, r) }), d.linked && d.offer && /* @__PURE__ */ o.createElement(o.Fragment, null, /* @__PURE__ */ o.createElement(z, { size: "sm", fw: 500 }, "How this number was made"), /* @__PURE__ */ o.createElement(T, { lines: ie(d.offer) })), d.linked && K.length > 0 && /* @__PURE__ */ o.createElement(o.Fragment, null, /* @__PURE__ */ o.createElement(z, { size: "sm", fw: 500 }, "How this number was made, per location"), K.map((u) => /* @__PURE__ */ o.createElement(U, { gap: 4, key: u.title }, /* @__PURE__ */ o.createElement(z, { size: "sm" }, u.title), /* @__PURE__ */ o.createElement(T, { lines: u.lines }))))) : /* @__PURE__ */ o.createElement(C, { color: "gray", title: "No status" }, "No status for this part."), /* @__PURE__ */ o.createElement(G, { gap: "sm" }, /* @__PURE__ */ o.createElement(W, { onClick: y, loading: E, disabled: !d?.linked }, "Sync now"), /* @__PURE__ */ o.createElement(W, { variant: "outline", onClick: M, loading: k }, "Test connection"), /* @__PURE__ */ o.createElement(Ke, { href: Y(t.csv_url, e.host), size: "sm" }, "Parts not in sync (CSV)")), f && /* @__PURE__ */ o.createElement(L, { outcome: f, onClose: () => g(null) }), b && /* @__PURE__ */ o.createElement(L, { outcome: b, onClose: () => p(null) }), r.orders && /* @__PURE__ */ o.createElement(
+    Ie,
     {
       orders: r.orders,
       api: e.api,
       host: e.host,
       locale: e.locale,
-      sku: m?.sku,
-      reload: s
+      sku: d?.sku,
+      reload: a
     }
-  ), I.repairs && /* @__PURE__ */ o.createElement(
-    Ue,
+  ), P.repairs && /* @__PURE__ */ o.createElement(
+    Ve,
     {
-      repairs: I.repairs,
-      shipments: I.shipments,
+      repairs: P.repairs,
+      shipments: P.shipments,
       api: e.api,
       host: e.host,
       locale: e.locale,
-      sku: m?.sku,
-      reload: s
+      sku: d?.sku,
+      reload: a
     }
   ));
 }
-function Ke(e) {
-  return /* @__PURE__ */ o.createElement(Ye, { context: e });
+function Ze(e) {
+  return /* @__PURE__ */ o.createElement(Xe, { context: e });
 }
 export {
-  Ye as CommerceSyncPanel,
-  Ke as renderPanel
+  Xe as CommerceSyncPanel,
+  Ze as renderPanel
 };

@@ -1,17 +1,22 @@
 """Several locations (issue 10 item 5): two InvenTree locations mapped to two Magento MSI
 sources and to two Zoho locations; each target location holds exactly its location's stock
-(sublocations included) after a push, and after a stock change only what changed is written."""
+(sublocations included) after a push, and after a stock change only what changed is written;
+an open order allocated from no location is taken off once, not once per location; the
+target check reads, repairs and flags each (SKU, location) pair, and confirming or
+dismissing the flag of one pair writes that pair alone."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from company.models import Company
 from django.core.exceptions import ValidationError
 from InvenTree.unit_test import InvenTreeTestCase
+from order.models import SalesOrder, SalesOrderLineItem
 from part.models import Part
 from stock.models import StockItem, StockLocation
 
-from inventree_commerce_sync.inventree import sync
+from inventree_commerce_sync.inventree import repairs, sync
 from inventree_commerce_sync.sandbox import SandboxServer
 from inventree_commerce_sync.sandbox.magento import MagentoSandbox
 from inventree_commerce_sync.sandbox.zoho import PRIMARY_LOCATION, SECOND_LOCATION, ZohoSandbox
@@ -102,6 +107,84 @@ class SeveralLocationsTests(InvenTreeTestCase):
         self.assertEqual(len(self.zoho.adjustments), 3)
         self.assertEqual([line["location_id"] for line in self.zoho.adjustments[-1]["line_items"]],
                          [SECOND_LOCATION])
+
+    def push_both(self) -> None:
+        for name in ("magento", "zoho"):
+            report = sync.sync_parts(plugin(name), [self.part.pk])
+            assert report is not None, name
+            self.assertEqual(report.failed, 0, report.results)
+
+    def set_on_shop(self, figures: dict[str, dict[str, int]]) -> None:
+        """Quantities edited on the shops themselves (Magento's admin, Zoho's item page)."""
+        for code, quantity in figures.get("magento", {}).items():
+            self.magento.source_items[(SKU, code)]["quantity"] = D(quantity)
+        item = self.zoho._by_sku[SKU][0]
+        for code, quantity in figures.get("zoho", {}).items():
+            item["stock"][code] = D(quantity)
+
+    def test_an_order_allocated_from_no_location_is_taken_off_once(self):
+        customer = Company.objects.create(name="LOC buyer", is_customer=True)
+        order = SalesOrder.objects.create(customer=customer, reference=SalesOrder.generate_reference())
+        SalesOrderLineItem.objects.create(order=order, part=self.part, quantity=2)
+        self.push_both()
+        # 16 in the two locations, 2 on order: 14 offered, the 2 taken off at the first location
+        self.assertEqual(self.held(), {"magento": {"src_a": 5, "src_b": 9},
+                                       "zoho": {PRIMARY_LOCATION: 5, SECOND_LOCATION: 9}})
+
+        row = sync.status_rows(plugin("magento"), [self.part.pk])[0]
+        self.assertEqual((row["quantity"], row["sellable"], row["offer"]), ("14", "14", None))
+        north, south = row["locations"]
+        self.assertEqual(north["stock_location"], {"pk": self.north.pk, "path": "LOC north"})
+        self.assertEqual([(s["label"], s["amount"]) for s in north["offer"]["steps"]],
+                         [("in stock at LOC north", "5"), ("in stock at LOC north/LOC shelf", "2"),
+                          ("open sales orders (unshipped, allocated or not)", "-2")])
+        self.assertEqual((north["unallocated"], north["unallocated_share"]), ("2", "2"))
+        self.assertEqual((south["quantity"], south["unallocated_share"], south["offer"]["quantity"]), ("9", "0", "9"))
+
+        # more on order than the first location holds: the rest comes off the next one
+        SalesOrderLineItem.objects.create(order=order, part=self.part, quantity=8)
+        self.push_both()
+        self.assertEqual(self.held(), {"magento": {"src_a": 0, "src_b": 6},
+                                       "zoho": {PRIMARY_LOCATION: 0, SECOND_LOCATION: 6}})
+
+    def test_the_target_check_repairs_and_flags_each_location_on_its_own(self):
+        self.push_both()  # src_a / primary 7, src_b / second 9
+        self.set_on_shop({"magento": {"src_a": 100, "src_b": 6}, "zoho": {PRIMARY_LOCATION: 100, SECOND_LOCATION: 6}})
+        for name in ("magento", "zoho"):
+            sync.sync_parts(plugin(name), None, verify=True)
+        # within the limit: repaired; 7 -> 100 is beyond 10 units and 50 %: flagged, not written
+        self.assertEqual(self.held(), {"magento": {"src_a": 100, "src_b": 9},
+                                       "zoho": {PRIMARY_LOCATION: 100, SECOND_LOCATION: 9}})
+        for name, first, second in (("magento", "src_a", "src_b"), ("zoho", PRIMARY_LOCATION, SECOND_LOCATION)):
+            done = {(r["sku"], r["outcome"], r["shop_had"], r["wanted"], r["part"])
+                    for r in repairs.repair_status(plugin(name))["recent"]}
+            self.assertEqual(done, {(f"{SKU}@{second}", "repaired", "6", "9", self.part.pk),
+                                    (f"{SKU}@{first}", "flagged", "100", "7", self.part.pk)}, name)
+
+        # both locations now far off: two flags; confirming one writes that location alone
+        self.set_on_shop({"magento": {"src_b": 60}, "zoho": {SECOND_LOCATION: 60}})
+        for name in ("magento", "zoho"):
+            sync.sync_parts(plugin(name), None, verify=True)
+        writes = self.magento.count("source-items.save")
+        answer, code = repairs.confirm(plugin("magento"), f"{SKU}@src_a", "admin")
+        self.assertEqual(code, 200, answer)
+        self.assertEqual(self.magento.count("source-items.save"), writes + 1)
+        answer, code = repairs.confirm(plugin("zoho"), f"{SKU}@{PRIMARY_LOCATION}", "admin")
+        self.assertEqual(code, 200, answer)
+        self.assertEqual([line["location_id"] for line in self.zoho.adjustments[-1]["line_items"]], [PRIMARY_LOCATION])
+        self.assertEqual(self.held(), {"magento": {"src_a": 7, "src_b": 60},
+                                       "zoho": {PRIMARY_LOCATION: 7, SECOND_LOCATION: 60}})
+        for name, second in (("magento", "src_b"), ("zoho", SECOND_LOCATION)):
+            self.assertEqual([f["sku"] for f in repairs.repair_status(plugin(name))["open_flags"]],
+                             [f"{SKU}@{second}"], name)
+
+            # dismissed: left as it is, and the next check neither writes nor flags it again
+            answer, code = repairs.dismiss(plugin(name), f"{SKU}@{second}", "admin")
+            self.assertEqual(code, 200, answer)
+            sync.sync_parts(plugin(name), None, verify=True)
+            self.assertEqual(repairs.repair_status(plugin(name))["open_flags"], [], name)
+        self.assertEqual(self.held(), {"magento": {"src_a": 7, "src_b": 60},
+                                       "zoho": {PRIMARY_LOCATION: 7, SECOND_LOCATION: 60}})
 
     def test_the_map_is_checked_where_it_is_entered(self):
         validate = plugin("magento").SETTINGS["LOCATION_MAP"]["validator"]
