@@ -5,7 +5,7 @@
  * stock item in a chosen location; then what was created (with links to the new parts) and
  * what was refused, per SKU. The server does the work (POST catalogue/import/).
  */
-import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
     Alert, Anchor, Button, Checkbox, Group, List, Loader, Pagination, Select, Stack, Table, Text, TextInput,
 } from '@mantine/core';
@@ -15,9 +15,12 @@ import {
     filterProducts,
     importBody,
     type ImportAnswer,
+    type ImportApi,
+    importFailure,
     type ImportList,
     importOutcome,
     type ImportUrls,
+    IMPORT_TIMEOUT_MS,
     kindText,
     listFailure,
     type LocationChoice,
@@ -31,13 +34,12 @@ import {
     selectionState,
     toggle,
 } from './importing';
-import { failureOutcome, type Outcome } from './logic';
-import type { PluginApi } from './types';
+import type { Outcome } from './logic';
 import { OutcomeAlert } from './widgets';
 
 /** The parts of InvenTree's plugin context this panel reads (the page is a part category's). */
 export interface ImportContext {
-    api: PluginApi;
+    api: ImportApi;
     id?: number | string | null;
     model?: string;
     instance?: { name?: string; pathstring?: string } | null;
@@ -59,6 +61,13 @@ export function ImportPanel({ context }: { context: ImportContext }) {
     const [locationSearch, setLocationSearch] = useState('');
     const [importing, setImporting] = useState(false);
     const [result, setResult] = useState<{ outcome: Outcome; answer?: ImportAnswer } | null>(null);
+    const top = useRef<HTMLDivElement>(null);
+
+    useEffect(() => { // the Import button is below the list: bring its result into view
+        if (result) {
+            top.current?.scrollIntoView?.({ block: 'nearest' });
+        }
+    }, [result]);
 
     const load = useCallback(() => {
         if (!urls) {
@@ -66,7 +75,7 @@ export function ImportPanel({ context }: { context: ImportContext }) {
         }
         setListError(null);
         setList(null);
-        context.api.get<ImportList>(urls.import_url)
+        context.api.get<ImportList>(urls.import_url, { timeout: IMPORT_TIMEOUT_MS })
             .then((response) => setList(response.data))
             .catch((error) => setListError(listFailure(urls.target, error)));
     }, [context.api, urls?.import_url, urls?.target]);
@@ -95,13 +104,21 @@ export function ImportPanel({ context }: { context: ImportContext }) {
         }
         setImporting(true);
         setResult(null);
-        context.api.post<ImportAnswer>(urls.import_url, importBody(list.products, selected, context.id, location))
+        context.api.post<ImportAnswer>(urls.import_url, importBody(list.products, selected, context.id, location),
+                                       { timeout: IMPORT_TIMEOUT_MS })
             .then((response) => {
                 setResult({ outcome: importOutcome(response.data), answer: response.data });
                 setSelected((before) => selectAll(before, response.data.created, false));
                 load();
             })
-            .catch((error) => setResult({ outcome: failureOutcome('Import failed: nothing was created', error) }))
+            .catch((error) => {
+                setResult({ outcome: importFailure(error) });
+                const status: number | undefined = error?.response?.status;
+                if (!status || status >= 500) { // the parts may exist: the list says which
+                    setSelected(new Set());
+                    load();
+                }
+            })
             .finally(() => setImporting(false));
     }, [context.api, urls?.import_url, list, selected, context.id, location, load]);
 
@@ -111,7 +128,7 @@ export function ImportPanel({ context }: { context: ImportContext }) {
     const category = context.instance?.pathstring || context.instance?.name || `category ${context.id}`;
     const state = selectionState(selected, shown);
     return (
-        <Stack gap='sm'>
+        <Stack gap='sm' ref={top}>
             <Text size='sm'>
                 Products on {urls.target} whose SKU no part holds. The chosen ones become parts of <b>{category}</b> (name,
                 description, IPN = SKU, salable, the shop's price), linked to {urls.target} at once. Nothing is

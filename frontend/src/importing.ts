@@ -49,6 +49,18 @@ export interface LocationChoice {
 /** Products a page of the list holds. */
 export const PAGE_SIZE = 50;
 
+/**
+ * How long the panel waits for the shop's catalogue and for an import (ms). InvenTree's API
+ * client gives up after 5 s, which reading thousands of products, or importing them, takes.
+ */
+export const IMPORT_TIMEOUT_MS = 300_000;
+
+/** InvenTree's axios instance, with the per-request options this panel passes. */
+export interface ImportApi {
+    get<T = unknown>(url: string, config?: { params?: Record<string, unknown>; timeout?: number }): Promise<{ data: T }>;
+    post<T = unknown>(url: string, data?: unknown, config?: { timeout?: number }): Promise<{ data: T }>;
+}
+
 /** The products whose SKU, name or kind holds every word of ``query`` (letter case ignored). */
 export function filterProducts(products: ImportProduct[], query: string): ImportProduct[] {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
@@ -153,6 +165,24 @@ export function importOutcome(answer: ImportAnswer): Outcome {
     }
     return { color: answer.refused.length ? 'yellow' : 'green',
              title: answer.refused.length ? 'Imported, with refusals' : 'Imported', lines };
+}
+
+/**
+ * A failed import: refused by the server (4xx, nothing created), or without an answer (lost,
+ * timed out, 5xx), when the parts may have been created all the same: the list, read again,
+ * tells which.
+ */
+export function importFailure(error: unknown): Outcome {
+    const status = (error as { response?: { status?: number } } | null)?.response?.status;
+    if (status && status < 500) {
+        return { color: 'red', title: 'Import refused: nothing was created', lines: [errorMessage(error)] };
+    }
+    return {
+        color: 'yellow',
+        title: 'No answer to the import',
+        lines: [errorMessage(error), 'The parts may have been created all the same: the list below is read again '
+            + 'and no longer shows the products that were imported (the category\'s parts list shows them).'],
+    };
 }
 
 /** The web page of a new part (its address, and its route below the web UI's base for navigate()). */

@@ -5,27 +5,26 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { renderImportPanel, type ImportContext } from '../src/ImportPanel';
-import type { ImportList } from '../src/importing';
-import type { PluginApi } from '../src/types';
+import type { ImportApi, ImportList } from '../src/importing';
 import { product } from './products';
 
 const urls = { target: 'Magento 2', import_url: '/plugin/m/catalogue/import/', locations_url: '/api/stock/location/',
                part_url: '/web/part/' };
 const locations = { count: 1, results: [{ pk: 5, name: 'Shelf', pathstring: 'Store/Shelf' }] };
 
-function api(list: ImportList | Error, post?: PluginApi['post']): PluginApi {
+function api(list: ImportList | Error, post?: ImportApi['post']): ImportApi {
     return {
         get: vi.fn((url: string) => {
             if (url === urls.locations_url) {
                 return Promise.resolve({ data: locations });
             }
             return list instanceof Error ? Promise.reject(list) : Promise.resolve({ data: list });
-        }) as PluginApi['get'],
+        }) as ImportApi['get'],
         post: post ?? vi.fn(),
     };
 }
 
-function mount(client: PluginApi, navigate = vi.fn()) {
+function mount(client: ImportApi, navigate = vi.fn()) {
     const context: ImportContext = { api: client, id: 12, model: 'partcategory', navigate,
                                      instance: { name: 'Imported', pathstring: 'Shop/Imported' }, context: urls };
     return render(<MantineProvider>{renderImportPanel(context)}</MantineProvider>);
@@ -61,7 +60,10 @@ describe('the import panel of a part category page', () => {
         expect(screen.getByText(/3 of 3 products shown, 2 selected/)).toBeTruthy();
         fireEvent.click(screen.getByRole('button', { name: 'Import 2 products' }));
         expect(await screen.findByText('2 parts created')).toBeTruthy();
-        expect(post).toHaveBeenCalledWith(urls.import_url, { skus: ['A-1', 'C-3'], category: 12, location: null });
+        // InvenTree's client gives up after 5 s: reading and importing thousands takes longer
+        expect(post).toHaveBeenCalledWith(urls.import_url, { skus: ['A-1', 'C-3'], category: 12, location: null },
+                                          { timeout: 300_000 });
+        expect(client.get).toHaveBeenCalledWith(urls.import_url, { timeout: 300_000 });
         const link = screen.getByText('C-3', { selector: 'a' });
         expect(link.getAttribute('href')).toBe('/web/part/42/details');
         fireEvent.click(link);
@@ -111,7 +113,20 @@ describe('the import panel of a part category page', () => {
         mount(api({ count: 1, products: [product('A-1')] }, post));
         fireEvent.click(await screen.findByLabelText('Select A-1'));
         fireEvent.click(screen.getByRole('button', { name: 'Import 1 product' }));
-        expect(await screen.findByText('Import failed: nothing was created')).toBeTruthy();
+        expect(await screen.findByText('Import refused: nothing was created')).toBeTruthy();
         expect(screen.getByText("stock location '9' does not exist")).toBeTruthy();
+    });
+
+    it('does not claim nothing was created when the import got no answer, and reads the list again', async () => {
+        const post = vi.fn().mockRejectedValue({ message: 'timeout of 5000ms exceeded' });
+        const client = api({ count: 1, products: [product('A-1')] }, post);
+        mount(client);
+        fireEvent.click(await screen.findByLabelText('Select A-1'));
+        fireEvent.click(screen.getByRole('button', { name: 'Import 1 product' }));
+        expect(await screen.findByText('No answer to the import')).toBeTruthy();
+        expect(screen.getByText('timeout of 5000ms exceeded')).toBeTruthy();
+        expect(screen.queryByText(/nothing was created/)).toBeNull();
+        await waitFor(() => expect((client.get as ReturnType<typeof vi.fn>).mock.calls
+            .filter(([url]) => url === urls.import_url).length).toBe(2));
     });
 });

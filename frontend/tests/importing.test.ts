@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
     filterProducts,
     importBody,
+    importFailure,
     importOutcome,
     kindText,
     listFailure,
@@ -83,6 +84,17 @@ describe('what an import came to', () => {
         expect(mixed.lines).toEqual(['1 part created', 'X: not imported: held by a part']);
         const none = importOutcome({ created: [], refused: [{ sku: 'X', error: 'not on the shop' }] });
         expect([none.color, none.title]).toEqual(['red', 'Nothing was imported']);
+    });
+
+    it('tells a refused import (nothing created) from one without an answer (maybe created)', () => {
+        const refused = importFailure({ response: { status: 400, data: { error: 'category is missing' } } });
+        expect([refused.color, refused.title, refused.lines]).toEqual(
+            ['red', 'Import refused: nothing was created', ['category is missing']]);
+        for (const lost of [{ message: 'timeout of 5000ms exceeded' }, { response: { status: 502, data: {} } }]) {
+            const outcome = importFailure(lost);
+            expect([outcome.color, outcome.title]).toEqual(['yellow', 'No answer to the import']);
+            expect(outcome.lines[1]).toMatch(/may have been created/);
+        }
     });
 
     it('links each new part to its page', () => {
