@@ -1,6 +1,7 @@
 /**
- * Builds src/Panel.tsx into one ES module, ../inventree_commerce_sync/inventree/static/
- * CommerceSyncPanel.js, which the built package ships (so no Node.js where it is installed).
+ * Builds src/index.ts (the part panel, and the part category page's import panel) into one
+ * ES module, ../inventree_commerce_sync/inventree/static/CommerceSyncPanel.js, which the
+ * built package ships (so no Node.js where it is installed).
  * React and Mantine are InvenTree's own, read from the window globals its frontend sets
  * (as InvenTree's plugin-creator template does), so the bundle holds only this plugin's code.
  * The banner records a hash of the sources; tests/test_panel_bundle.py checks it is current.
@@ -64,7 +65,7 @@ export default defineConfig(({ command }) => ({
         target: 'es2022',
         minify: true,
         lib: {
-            entry: join(here, 'src/Panel.tsx'),
+            entry: join(here, 'src/index.ts'),
             formats: ['es'],
             fileName: () => 'CommerceSyncPanel.js',
         },

@@ -37,6 +37,8 @@ def test_bundle_uses_inventrees_react_and_mantine_and_stays_small():
     assert "window.React" in code and "window.MantineCore" in code
     # A bare import would fail in the browser; a bundled React or Mantine would be a second copy.
     assert not re.search(r"""\bfrom\s*["'](react|react-dom|@mantine/[\w-]+)["']""", code)
-    assert len(code.encode()) < 20_000, f"{BUNDLE.name} is {len(code.encode())} bytes: is a library bundled?"
-    assert re.search(r"export\s*\{[^}]*\brenderPanel\b", code), "InvenTree calls renderPanel"
+    # Vite keeps an ES library's whitespace: ~30 kB is the plugin's own code; React or Mantine would be 100s of kB.
+    assert len(code.encode()) < 60_000, f"{BUNDLE.name} is {len(code.encode())} bytes: is a library bundled?"
+    assert re.search(r"export\s*\{[^}]*\brenderPanel\b", code), "InvenTree calls renderPanel (part page)"
+    assert re.search(r"export\s*\{[^}]*\brenderImportPanel\b", code), "InvenTree calls renderImportPanel (category page)"
 

@@ -279,8 +279,12 @@ class CommerceSyncPlugin(ScheduleMixin, EventMixin, SettingsMixin, UrlsMixin, Us
         return f"/{self.base_url}{name}"
 
     def get_ui_panels(self, request, context, **kwargs):
+        from .catalogue_import import import_panels
+
         context = context or {}
         user = getattr(request, "user", None)
+        if context.get("target_model") == "partcategory":
+            return import_panels(self, request, context)
         if context.get("target_model") != "part" or not (user and user.is_staff) or not self.sync_enabled():
             return []
         return [{

@@ -16,6 +16,10 @@ MPTT tree of parts gets its own ``tree_id`` (lft 1, rght 2, level 0), the defaul
 per object (the part type defaults from the settings, the batch code) are computed once, and
 each stock item gets its "created" tracking entry. When the sale price is given and the
 shop's currency is known, a sale price break for quantity 1 is created too.
+
+``import_panels`` offers the action in InvenTree's UI: a panel "Import from <shop>" on a part
+category's page (staff, sync enabled, the connection configured), which lists and imports
+through the endpoint into that category (frontend/src/ImportPanel.tsx).
 """
 
 from __future__ import annotations
@@ -195,6 +199,35 @@ def _mark_others(plugin, part_ids: list[int]) -> None:
     others = [p for p in flush.enabled_plugins() if p.slug != plugin.slug]
     if others and part_ids:
         flush.mark_dirty(others, part_ids)
+
+
+def import_panels(plugin, request, context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The category page's "Import from <shop>" panel: for staff, on one category's page (not
+    the categories' index), when sync to the shop is on and its connection is configured."""
+    from InvenTree.helpers import pui_url
+
+    user = getattr(request, "user", None)
+    if context.get("target_model") != "partcategory" or context.get("target_id") in (None, ""):
+        return []
+    if not (user and user.is_staff) or not plugin.sync_enabled():
+        return []
+    try:
+        catalogue_client(plugin)  # builds the client from the settings; sends nothing
+    except ConfigError:
+        return []
+    shop = plugin.target_class().title
+    return [{
+        "key": f"commerce-sync-import-{plugin.TARGET}",
+        "title": f"Import from {shop}",
+        "icon": "ti:download:outline",
+        "source": plugin.plugin_static_file("CommerceSyncPanel.js:renderImportPanel"),  # built from frontend/
+        "context": {
+            "target": shop,
+            "import_url": plugin.api_url("catalogue/import/"),
+            "locations_url": "/api/stock/location/",
+            "part_url": pui_url("/part/"),
+        },
+    }]
 
 
 def import_view_answer(products: Sequence[C.Product]) -> dict[str, Any]:

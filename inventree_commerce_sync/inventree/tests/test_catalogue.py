@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
+from common.models import InvenTreeSetting
 from company.models import Address, Company, Contact
 from djmoney.money import Money
 from InvenTree.unit_test import InvenTreeAPITestCase, InvenTreeTestCase
@@ -185,6 +187,42 @@ class ImportTests(SandboxedPlugins, InvenTreeAPITestCase):
         self.assertIn("part category 999999 does not exist", answer["error"])
         self.post(url, {"skus": [], "category": self.imported.pk}, format="json", expected_code=400)
         self.assertFalse(Part.objects.filter(IPN__in=skus).exists())
+
+
+    def test_the_import_panel_is_offered_on_a_category_page_to_staff_with_the_endpoints_url(self):
+        InvenTreeSetting.set_setting("ENABLE_PLUGINS_INTERFACE", True, change_user=None)
+        features = "/api/plugins/ui/features/panel/"
+
+        def import_panels(model: str, target_id=None) -> dict[str, dict]:
+            params = {"target_model": model} | ({} if target_id is None else {"target_id": target_id})
+            panels = self.get(features, params, expected_code=200).data
+            return {p["key"]: p for p in panels if str(p.get("key", "")).startswith("commerce-sync-import-")}
+
+        panels = import_panels("partcategory", self.imported.pk)
+        self.assertEqual(sorted(panels), sorted(f"commerce-sync-import-{name}" for name in self.names))
+        for name in self.names:
+            panel = panels[f"commerce-sync-import-{name}"]
+            shop = plugin(name).target_class().title
+            self.assertEqual(panel["title"], f"Import from {shop}")
+            self.assertTrue(panel["source"].endswith("/CommerceSyncPanel.js:renderImportPanel"), panel["source"])
+            self.assertEqual(panel["context"], {"target": shop, "import_url": f"/plugin/{SLUGS[name]}/catalogue/import/",
+                                                "locations_url": "/api/stock/location/", "part_url": "/web/part/"})
+            # the URL the panel reads answers
+            self.get(panel["context"]["import_url"], expected_code=200)
+        static = Path(catalogue.__file__).parent / "static" / "CommerceSyncPanel.js"
+        self.assertRegex(static.read_text(), r"export\s*\{[^}]*\brenderImportPanel\b")
+        # not on the categories' index, not on a part's page, not where sync is off or the
+        # connection is not configured, and not for non-staff users
+        self.assertEqual(import_panels("partcategory"), {})
+        self.assertEqual(import_panels("part", self.held.pk), {})
+        first, second = self.names[0], self.names[1]
+        configure(first, ENABLED=False)
+        configure(second, URL="")
+        self.assertEqual(sorted(import_panels("partcategory", self.imported.pk)),
+                         sorted(f"commerce-sync-import-{name}" for name in self.names[2:]))
+        self.user.is_staff = False
+        self.user.save()
+        self.assertEqual(import_panels("partcategory", self.imported.pk), {})
 
 
 class BuyerTests(InvenTreeTestCase):
