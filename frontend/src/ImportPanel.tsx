@@ -22,6 +22,7 @@ import {
     type ImportUrls,
     IMPORT_TIMEOUT_MS,
     kindText,
+    LINKED_PARTS,
     listFailure,
     type LocationChoice,
     locationChoices,
@@ -233,12 +234,13 @@ function ImportResult({ result, urls, navigate, onClose }: {
     onClose: () => void;
 }) {
     const created = result.answer?.created ?? [];
+    const more = created.length - LINKED_PARTS;
     return (
         <Stack gap={4}>
             <OutcomeAlert outcome={result.outcome} onClose={onClose} />
             {created.length > 0 && (
                 <List size='sm'>
-                    {created.map((row) => {
+                    {created.slice(0, LINKED_PARTS).map((row) => {
                         const href = partLink(urls.part_url, row.part);
                         return (
                             <List.Item key={row.sku}>
@@ -252,6 +254,7 @@ function ImportResult({ result, urls, navigate, onClose }: {
                             </List.Item>
                         );
                     })}
+                    {more > 0 && <List.Item>and {more} more: this category's Parts tab lists them all</List.Item>}
                 </List>
             )}
         </Stack>

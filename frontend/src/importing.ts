@@ -46,8 +46,9 @@ export interface LocationChoice {
     label: string;
 }
 
-/** Products a page of the list holds. */
+/** Products a page of the list holds; new parts linked by name after an import. */
 export const PAGE_SIZE = 50;
+export const LINKED_PARTS = 20;
 
 /**
  * How long the panel waits for the shop's catalogue and for an import (ms). InvenTree's API
@@ -157,7 +158,8 @@ export function importOutcome(answer: ImportAnswer): Outcome {
     const lines: string[] = [];
     if (answer.created.length) {
         lines.push(`${answer.created.length} part${answer.created.length === 1 ? '' : 's'} created`
-            + (stocked ? `, ${stocked} with an initial stock item` : ''));
+            + (stocked ? `, ${stocked} with an initial stock item` : '')
+            + (answer.seconds !== undefined ? ` in ${answer.seconds} s` : ''));
     }
     lines.push(...answer.refused.map((row) => `${row.sku}: not imported: ${row.error}`));
     if (!answer.created.length) {

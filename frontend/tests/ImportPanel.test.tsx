@@ -92,6 +92,19 @@ describe('the import panel of a part category page', () => {
         expect([body.skus.length, body.skus[59], body.category, body.location]).toEqual([60, 'P-59', 12, 5]);
     }, 30_000); // 50 rows of Mantine in jsdom, on a loaded machine
 
+    it('links the first 20 new parts of a large import and counts the others', async () => {
+        const products = Array.from({ length: 30 }, (_, i) => product(`P-${i}`));
+        const created = products.map((p, i) => ({ sku: p.sku, part: 100 + i, stock_item: 200 + i }));
+        const post = vi.fn().mockResolvedValue({ data: { created, refused: [], seconds: 1.5 } });
+        mount(api({ count: 30, products }, post));
+        fireEvent.click(await screen.findByRole('button', { name: 'Select all shown' }));
+        fireEvent.click(screen.getByRole('button', { name: 'Import 30 products' }));
+        expect(await screen.findByText('30 parts created, 30 with an initial stock item in 1.5 s')).toBeTruthy();
+        expect(screen.getByText('P-19', { selector: 'a' }).getAttribute('href')).toBe('/web/part/119/details');
+        expect(screen.queryByText('P-20', { selector: 'a' })).toBeNull();
+        expect(screen.getByText("and 10 more: this category's Parts tab lists them all")).toBeTruthy();
+    }, 30_000);
+
     it('says when the shop cannot be read, and reads it again on Retry', async () => {
         const client = api(Object.assign(new Error('x'), { response: { status: 400, data: { error: 'Magento 2: connection refused' } } }));
         mount(client);

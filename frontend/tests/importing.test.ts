@@ -76,8 +76,8 @@ describe('the selection', () => {
 describe('what an import came to', () => {
     it('counts the parts created and those with stock, and lists each refusal', () => {
         expect(importOutcome({ created: [{ sku: 'A', part: 1, stock_item: 9 }, { sku: 'B', part: 2, stock_item: null }],
-                               refused: [] })).toEqual(
-            { color: 'green', title: 'Imported', lines: ['2 parts created, 1 with an initial stock item'] });
+                               refused: [], seconds: 0.42 })).toEqual(
+            { color: 'green', title: 'Imported', lines: ['2 parts created, 1 with an initial stock item in 0.42 s'] });
         const mixed = importOutcome({ created: [{ sku: 'A', part: 1, stock_item: null }],
                                       refused: [{ sku: 'X', error: 'held by a part' }] });
         expect(mixed.color).toBe('yellow');

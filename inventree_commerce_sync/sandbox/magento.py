@@ -338,7 +338,8 @@ class MagentoSandbox(SandboxApp):
     def _store_configs(self, request: Request) -> Response:
         return Response(200, [
             {
-                "id": index, "code": code, "website_id": 1, "locale": "en_US", "base_currency_code": "EUR",
+                "id": index, "code": code, "website_id": self.catalogue.websites.website_of(code),
+                "locale": "en_US", "base_currency_code": "EUR",
                 "default_display_currency_code": "EUR", "timezone": "Europe/Berlin", "weight_unit": "kgs",
                 "base_url": "http://magento.test/", "base_link_url": "http://magento.test/",
                 "base_static_url": "http://magento.test/static/", "base_media_url": "http://magento.test/media/",

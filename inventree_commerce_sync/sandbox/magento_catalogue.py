@@ -8,6 +8,7 @@ As Magento does it (``ProductRepository::save``, ``BasePriceStorage::update``):
 - A new product's URL key (its ``url_key`` attribute, else made from its name) that another
   product has is refused: 400 "URL key for specified store already exists." and nothing saved.
 - A ``stock_item`` in ``extension_attributes`` sets the stock item and the default source.
+- The websites a new product lands on, and the product website links: ``magento_websites``.
 - ``POST /V1/products/base-prices`` (``{"prices": [{"sku", "price", "store_id"}]}``) saves
   every valid row and answers 200 with the refused ones (``[]`` when none): an unknown SKU or
   one of a type without its own price is "Invalid attribute %fieldName = %fieldValue."
@@ -17,7 +18,7 @@ As Magento does it (``ProductRepository::save``, ``BasePriceStorage::update``):
   refused as an unknown SKU, without being saved.
 
 Control call: ``GET /__sandbox__/products`` lists every product (sku, name, type, price,
-status, visibility, url key, description) for tests and benchmarks in another process.
+status, visibility, url key, description, website ids) for tests and benchmarks in another process.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from .app import Request, Response
 from .faults import PARTIAL
 from .magento_webapi import REQUIRED, WRONG_TYPE, MagentoError, check_known_fields
+from .magento_websites import Websites
 
 if TYPE_CHECKING:
     from .magento import MagentoSandbox
@@ -51,6 +53,7 @@ NOW = "2026-12-01 12:00:00"
 class Catalogue:
     def __init__(self, shop: MagentoSandbox):
         self.shop = shop
+        self.websites = Websites(shop)
         shop._route("POST", "/products", "products.create", self._save_new, "Magento_Catalog::products")
         shop._route("PUT", r"/products/(?P<sku>(?:[^/%]|%[0-9A-Fa-f]{2})+)", "products.update", self._save_sku,
                     "Magento_Catalog::products")
@@ -69,7 +72,8 @@ class Catalogue:
     def listing(self) -> list[dict[str, Any]]:
         return [{"sku": p["sku"], "name": p["name"], "type": p["type_id"], "price": p["price"], "status": p["status"],
                  "visibility": p["visibility"], "url_key": _attribute(p, "url_key"),
-                 "description": _attribute(p, "description")}
+                 "description": _attribute(p, "description"),
+                 "website_ids": list(p["extension_attributes"].get("website_ids") or [])}
                 for p in sorted(self.shop.products.values(), key=lambda p: p["id"])]
 
     # -- saving products --------------------------------------------------------------------
@@ -78,18 +82,21 @@ class Catalogue:
         data = _product_input(request)
         if not isinstance(data.get("sku"), str) or not data["sku"].strip():
             raise MagentoError(400, REQUIRED, {"fieldName": "sku"})
-        return self._save(data["sku"], data)
+        return self._save(data["sku"], data, request.params.get("store"))
 
     def _save_sku(self, request: Request) -> Response:
-        return self._save(request.params["sku"], _product_input(request))
+        return self._save(request.params["sku"], _product_input(request), request.params.get("store"))
 
-    def _save(self, sku: str, data: Mapping[str, Any]) -> Response:
+    def _save(self, sku: str, data: Mapping[str, Any], scope: str | None) -> Response:
         shop = self.shop
         record = shop._product(sku)
         if record is None:
-            record = self._new(sku, data)
+            record = self._new(sku, data, scope)
         else:
             _merge(record, data)
+            sent = (data.get("extension_attributes") or {}).get("website_ids")
+            if isinstance(sent, list) and len(self.websites.real()) > 1:
+                record["extension_attributes"]["website_ids"] = [i for i in sent if i in self.websites.real()]
         stock_item = (data.get("extension_attributes") or {}).get("stock_item")
         if isinstance(stock_item, dict) and "qty" in stock_item:
             item = shop.stock_items[record["sku"]]
@@ -99,14 +106,15 @@ class Catalogue:
             shop.source_items[(record["sku"], "default")] = {"quantity": item["qty"], "status": int(item["is_in_stock"])}
         return Response(200, shop._with_stock_item(record))
 
-    def _new(self, sku: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    def _new(self, sku: str, data: Mapping[str, Any], scope: str | None) -> dict[str, Any]:
         from .magento import _stock_item
 
         shop = self.shop
         record: dict[str, Any] = {
             "id": max((p["id"] for p in shop.products.values()), default=0) + 1, "sku": sku, "name": "",
             "attribute_set_id": 4, "price": 0, "status": 1, "visibility": 4, "type_id": "simple",
-            "created_at": NOW, "updated_at": NOW, "extension_attributes": {"website_ids": [1]}, "product_links": [],
+            "created_at": NOW, "updated_at": NOW, "product_links": [],
+            "extension_attributes": {"website_ids": self.websites.of_new_product(scope, data)},
             "options": [], "media_gallery_entries": [], "tier_prices": [], "custom_attributes": [],
         }
         _merge(record, data)

@@ -15,7 +15,8 @@ Catalogue writes go to the ``all`` store scope (``/rest/all/V1``): through a sto
 code Magento would save name and description as that view's override. Creating: ``POST
 /V1/products``, one product a request (the API has no bulk create), a simple product in the
 attribute set of ``attribute_set_id``, enabled or disabled per ``product_status``, visible in
-catalogue and search; then the quantities of the new products at the mapped source in one
+catalogue and search, on the websites of ``websites`` (``magento_websites``: Magento alone may
+put it on every website or on none); then the quantities of the new products at the mapped source in one
 source-items write (MSI), or in the product's stock item (legacy). ``POST /V1/products``
 updates a product whose SKU exists instead of refusing it, so the SKUs are searched right
 before creating and one that exists is refused here, never overwritten; a create whose
@@ -44,6 +45,7 @@ from ..core.settings import ConfigField
 from ..core.target import Change, Outcome, Remote
 from ..core.values import collate_sku, json_number
 from .magento_rest import criteria, error_message, path_segment
+from .magento_websites import WEBSITE_FIELDS, MagentoWebsites
 
 if TYPE_CHECKING:
     import requests
@@ -65,10 +67,11 @@ CATALOGUE_FIELDS = (
                 default="disabled", choices=("disabled", "enabled")),
     ConfigField("attribute_set_id", "Attribute set of new products",
                 "id of the attribute set new products get (4 is Magento's Default)", default="4"),
+    *WEBSITE_FIELDS,
 )
 
 
-class MagentoCatalogue(C.CatalogueClient):
+class MagentoCatalogue(MagentoWebsites, C.CatalogueClient):
     """The catalogue of a Magento store; see the module's docstring."""
 
     unkept_fields: ClassVar[Mapping[str, tuple[str, ...]]] = {"configurable": ("price",), "grouped": ("price",)}
@@ -140,6 +143,7 @@ class MagentoCatalogue(C.CatalogueClient):
     def create_products(self, drafts: Sequence[ProductDraft]) -> dict[str, PublishResult]:
         results: dict[str, PublishResult] = {}
         self._attribute_set()  # a wrong setting is refused before anything is created
+        self._new_product_websites()
         holders = self._holders([d.sku for d in drafts])
         todo = []
         for draft in drafts:
@@ -176,7 +180,9 @@ class MagentoCatalogue(C.CatalogueClient):
             raise
         except TargetError as exc:
             return PublishResult.failed(draft.sku, exc.detail or exc.reason)
-        return PublishResult(draft.sku, C.CREATED, remote_id=str(created.get("id") or draft.sku))
+        note = self._settle_websites(draft.sku, created)
+        return PublishResult(draft.sku, C.CREATED, f"created, but {note}" if note else None,
+                             remote_id=str(created.get("id") or draft.sku))
 
     def _create_once(self, sku: str, body: dict[str, Any]) -> dict[str, Any]:
         def send() -> Any:
@@ -206,9 +212,12 @@ class MagentoCatalogue(C.CatalogueClient):
             "status": ENABLED if self.config.get("product_status") == "enabled" else DISABLED,
             "visibility": VISIBLE_IN_CATALOG_AND_SEARCH, "custom_attributes": attributes,
         }
+        extension = self._website_body()
         if self.legacy and draft.quantity is not None:
-            product["extension_attributes"] = {"stock_item": {
-                "qty": json_number(draft.quantity), "is_in_stock": draft.quantity > 0, "manage_stock": True}}
+            extension["stock_item"] = {
+                "qty": json_number(draft.quantity), "is_in_stock": draft.quantity > 0, "manage_stock": True}
+        if extension:
+            product["extension_attributes"] = extension
         return {"product": product}
 
     def _attribute_set(self) -> int:
@@ -236,7 +245,9 @@ class MagentoCatalogue(C.CatalogueClient):
         for draft in created:
             outcome = outcomes.get(draft.sku)
             if outcome is not None and not outcome.ok:
-                noted[draft.sku] = PublishResult(draft.sku, C.CREATED, f"created, but its stock at source "
+                earlier = results[draft.sku].error
+                noted[draft.sku] = PublishResult(draft.sku, C.CREATED, f"{earlier or 'created, but'}"
+                                                 f"{'; and' if earlier else ''} its stock at source "
                                                  f"{self.source_code!r} was not set: {outcome.error}",
                                                  results[draft.sku].remote_id)
         return noted

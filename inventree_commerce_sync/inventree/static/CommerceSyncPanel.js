@@ -1,5 +1,5 @@
-/* inventree-commerce-sync part panel, built from frontend/ (npm run build); sources sha256 8172d095733f2e636105c8b02e699817993b5e1047cc9f5b1ddcbdc516ce2179 */
-const Be = {
+/* inventree-commerce-sync part panel, built from frontend/ (npm run build); sources sha256 3326b17ea8dacb328dd2310370b7ae1bd3a34f129a633de29403557ecb8c3153 */
+const qe = {
   synced: { label: "In sync", color: "green" },
   pending: { label: "Pending", color: "yellow" },
   dry_run: { label: "Dry run", color: "blue" },
@@ -9,8 +9,8 @@ const Be = {
   never_synced: { label: "Never synced", color: "gray" },
   unlinked: { label: "Not linked", color: "gray" }
 };
-function Re(e) {
-  return e.status === "synced" && !e.in_sync ? { label: "Changed since last push", color: "yellow" } : Be[e.status] ?? { label: e.status.replace(/_/g, " "), color: "gray" };
+function Le(e) {
+  return e.status === "synced" && !e.in_sync ? { label: "Changed since last push", color: "yellow" } : qe[e.status] ?? { label: e.status.replace(/_/g, " "), color: "gray" };
 }
 function M(e, t) {
   if (!e)
@@ -18,69 +18,69 @@ function M(e, t) {
   const n = new Date(e);
   return Number.isNaN(n.getTime()) ? e : n.toLocaleString(t ? t.replace("_", "-") : void 0);
 }
-function z(e) {
+function I(e) {
   return e == null || e === "" ? "-" : String(e);
 }
-function qe(e, t) {
+function xe(e, t) {
   return [
-    { label: "SKU", value: e.linked ? z(e.sku) : `Not linked: ${e.reason || "no SKU"}` },
-    { label: "Remote id", value: z(e.remote_id) },
-    { label: "Attempts", value: z(e.attempts) },
+    { label: "SKU", value: e.linked ? I(e.sku) : `Not linked: ${e.reason || "no SKU"}` },
+    { label: "Remote id", value: I(e.remote_id) },
+    { label: "Attempts", value: I(e.attempts) },
     { label: "Last attempt", value: M(e.last_attempt, t) },
     { label: "Last success", value: M(e.last_success, t) }
   ];
 }
-const xe = {
+const Fe = {
   in_stock: "in stock",
   available: "available (in stock less allocated)",
   available_after_open_orders: "available after open orders (in stock less every open sales order)"
 };
-function Fe(e) {
+function Ue(e) {
   return e.startsWith("-") ? e : `+${e}`;
 }
-function Le(e) {
+function Ie(e) {
   const t = e.steps.map((n, l) => ({
     label: n.label,
-    value: l === 0 || n.key === "in_stock" && e.steps[l - 1]?.key === "in_stock" ? n.amount : `${Fe(n.amount)} = ${n.total}`
+    value: l === 0 || n.key === "in_stock" && e.steps[l - 1]?.key === "in_stock" ? n.amount : `${Ue(n.amount)} = ${n.total}`
   }));
   return t.push({ label: "Figure pushed", value: e.quantity }), e.behaviour === "reserves_open_orders" && t.push({ label: "Offered for sale (the shop subtracts its own open orders)", value: e.sellable }), t;
 }
-function Ue(e) {
+function De(e) {
   const t = e.locations ?? [];
   if (!t.length)
     return [];
-  const n = t.map((r) => {
-    const a = r.offer ? Le(r.offer) : [{ label: "Figure pushed", value: r.quantity }], g = r.unallocated_share ?? "0";
-    return r.unallocated && r.unallocated !== "0" && a.splice(a.findIndex((E) => E.label === "Figure pushed"), 0, {
+  const n = t.map((o) => {
+    const s = o.offer ? Ie(o.offer) : [{ label: "Figure pushed", value: o.quantity }], d = o.unallocated_share ?? "0";
+    return o.unallocated && o.unallocated !== "0" && s.splice(s.findIndex((b) => b.label === "Figure pushed"), 0, {
       label: "Open orders allocated from no location",
-      value: `${r.unallocated} in all, taken off once over the locations: ${g} of it here`
-    }), a.push(
-      { label: "Last pushed", value: z(r.pushed_quantity) },
-      { label: "Status", value: Re({ ...e, status: r.status, in_sync: r.in_sync }).label }
-    ), r.last_error && a.push({ label: "Error", value: r.last_error }), { title: `${r.location} gets ${r.stock_location.path} (with its sublocations)`, lines: a };
-  }), l = [{ label: "Figure pushed, all locations", value: z(e.quantity) }];
+      value: `${o.unallocated} in all, taken off once over the locations: ${d} of it here`
+    }), s.push(
+      { label: "Last pushed", value: I(o.pushed_quantity) },
+      { label: "Status", value: Le({ ...e, status: o.status, in_sync: o.in_sync }).label }
+    ), o.last_error && s.push({ label: "Error", value: o.last_error }), { title: `${o.location} gets ${o.stock_location.path} (with its sublocations)`, lines: s };
+  }), l = [{ label: "Figure pushed, all locations", value: I(e.quantity) }];
   return e.sellable !== void 0 && e.sellable !== e.quantity && l.push({ label: "Offered for sale (the shop subtracts its own open orders)", value: e.sellable }), [...n, { title: "All mapped locations", lines: l }];
 }
-function De(e, t) {
+function Ge(e, t) {
   const n = [];
-  return t.quantity_basis && n.push({ label: "Counted as", value: xe[t.quantity_basis] ?? t.quantity_basis }), t.buffer !== void 0 && t.buffer !== null && n.push({ label: "Safety buffer", value: t.buffer }), n.push(
-    { label: "Quantity to push", value: z(e.quantity) },
-    { label: "Last pushed", value: z(e.pushed_quantity) },
-    { label: e.dry_run ? "Would push" : "Pending", value: z(e.pending_quantity) }
+  return t.quantity_basis && n.push({ label: "Counted as", value: Fe[t.quantity_basis] ?? t.quantity_basis }), t.buffer !== void 0 && t.buffer !== null && n.push({ label: "Safety buffer", value: t.buffer }), n.push(
+    { label: "Quantity to push", value: I(e.quantity) },
+    { label: "Last pushed", value: I(e.pushed_quantity) },
+    { label: e.dry_run ? "Would push" : "Pending", value: I(e.pending_quantity) }
   ), n;
 }
-function Ge(e, t) {
+function We(e, t) {
   return {
     ...e,
     last_error: t.last_error,
     parts: t.parts.length ? t.parts : e.parts
   };
 }
-function We(e) {
+function Ke(e) {
   const t = e.parts[0];
   return t?.last_error && !t.in_sync ? { color: "red", title: "Sync did not succeed", lines: [t.last_error] } : t?.dry_run ? { color: "blue", title: "Dry run: nothing was written", lines: [e.summary ?? "nothing to do"] } : { color: "green", title: "Synced", lines: [e.summary ?? "nothing to do"] };
 }
-function Ke(e) {
+function He(e) {
   const t = e.url ? ` (${e.url})` : "";
   return {
     color: e.ok ? "green" : "red",
@@ -91,29 +91,29 @@ function Ke(e) {
 function W(e) {
   const t = e ?? {}, n = t.response?.data;
   if (n && typeof n == "object") {
-    const l = n, r = l.error ?? l.detail;
-    if (typeof r == "string" && r)
-      return r;
+    const l = n, o = l.error ?? l.detail;
+    if (typeof o == "string" && o)
+      return o;
   }
   return t.response?.status ? `The server answered HTTP ${t.response.status}` : t.message || String(e);
 }
 function Q(e, t) {
   return { color: "red", title: e, lines: [W(t)] };
 }
-function de(e, t) {
+function me(e, t) {
   return !t || /^https?:\/\//.test(e) ? e : t.replace(/\/+$/, "") + e;
 }
-const ie = 5;
-function He(e) {
+const ce = 5;
+function Ve(e) {
   return e.import_enabled ? e.dry_run ? { label: "Dry run", color: "blue" } : { label: "Importing", color: "green" } : { label: "Import off", color: "gray" };
 }
-function Ve(e, t) {
+function je(e, t) {
   if (!e.webhook)
     return "none: orders are polled";
   const n = e.webhook_registration;
   return n ? `registered ${M(n.at, t)}` : "not registered by this plugin (polling still runs)";
 }
-function je(e, t) {
+function Qe(e, t) {
   const n = e.last_seen, l = e.needs_attention_count ?? e.needs_attention.length;
   return [
     { label: "Last order seen", value: n ? `${n.number} (changed ${M(n.modified, t)})` : "-" },
@@ -121,25 +121,25 @@ function je(e, t) {
     { label: "Needing attention", value: String(l) },
     { label: "Last poll", value: M(e.last_poll, t) },
     { label: "Last audit", value: M(e.last_audit, t) },
-    { label: "Webhook", value: Ve(e, t) }
+    { label: "Webhook", value: je(e, t) }
   ];
 }
-function Qe(e, t) {
+function Ye(e, t) {
   return !!t && (e.includes(`'${t}'`) || e.includes(`"${t}"`));
 }
-function Ye(e, t) {
-  const n = e.needs_attention.map((a) => {
-    const g = [...a.problems, ...a.flag ? [a.flag] : []], E = a.sales_order_reference ? ` - sales order ${a.sales_order_reference}` : "";
+function Ze(e, t) {
+  const n = e.needs_attention.map((s) => {
+    const d = [...s.problems, ...s.flag ? [s.flag] : []], b = s.sales_order_reference ? ` - sales order ${s.sales_order_reference}` : "";
     return {
-      key: a.order_id,
-      title: `Order ${a.number}${E}${a.problems.length ? " (held)" : " (flagged)"}`,
-      lines: g,
-      thisPart: g.some((k) => Qe(k, t))
+      key: s.order_id,
+      title: `Order ${s.number}${b}${s.problems.length ? " (held)" : " (flagged)"}`,
+      lines: d,
+      thisPart: d.some((w) => Ye(w, t))
     };
-  }), l = [...n.filter((a) => a.thisPart), ...n.filter((a) => !a.thisPart)], r = e.needs_attention_count ?? n.length;
-  return { items: l.slice(0, ie), more: Math.max(0, r - Math.min(ie, l.length)) };
+  }), l = [...n.filter((s) => s.thisPart), ...n.filter((s) => !s.thisPart)], o = e.needs_attention_count ?? n.length;
+  return { items: l.slice(0, ce), more: Math.max(0, o - Math.min(ce, l.length)) };
 }
-const Ze = {
+const Je = {
   create: "would create a sales order",
   update: "would change the lines",
   cancel: "would cancel the sales order",
@@ -147,10 +147,10 @@ const Ze = {
   skip: "would be skipped",
   unchanged: "nothing to change"
 };
-function Je(e) {
-  return [...e.would_import].reverse().slice(0, ie).map((t) => {
-    const n = t.lines.map((a) => `${a.quantity} x ${a.sku}`).join(", "), l = t.held ? `, held: ${t.problems.join("; ")}` : "", r = t.flag ? ` (${t.flag})` : "";
-    return `${t.number}: ${Ze[t.action] ?? t.action}${r}${n ? `: ${n}` : ""}${l}`;
+function Xe(e) {
+  return [...e.would_import].reverse().slice(0, ce).map((t) => {
+    const n = t.lines.map((s) => `${s.quantity} x ${s.sku}`).join(", "), l = t.held ? `, held: ${t.problems.join("; ")}` : "", o = t.flag ? ` (${t.flag})` : "";
+    return `${t.number}: ${Je[t.action] ?? t.action}${o}${n ? `: ${n}` : ""}${l}`;
   });
 }
 function ze(e) {
@@ -174,34 +174,34 @@ function ze(e) {
     lines: [...e.error ? [e.error] : [], ...e.instructions ? [e.instructions] : [], ...t]
   };
 }
-function Xe(e) {
+function et(e) {
   const t = e?.response?.data;
   return t && typeof t == "object" && "registered" in t ? ze(t) : { color: "red", title: "Register webhook failed", lines: [W(e)] };
 }
-const N = window.React, et = window.MantineCore.Alert, U = window.MantineCore.Table, tt = window.MantineCore.Text;
+const N = window.React, tt = window.MantineCore.Alert, U = window.MantineCore.Table, nt = window.MantineCore.Text;
 function P({ outcome: e, onClose: t }) {
-  return /* @__PURE__ */ N.createElement(et, { color: e.color, title: e.title, withCloseButton: !0, onClose: t }, e.lines.map((n, l) => /* @__PURE__ */ N.createElement(tt, { size: "sm", key: l }, n)));
+  return /* @__PURE__ */ N.createElement(tt, { color: e.color, title: e.title, withCloseButton: !0, onClose: t }, e.lines.map((n, l) => /* @__PURE__ */ N.createElement(nt, { size: "sm", key: l }, n)));
 }
 function F({ lines: e, children: t }) {
   return /* @__PURE__ */ N.createElement(U, { striped: !0, withTableBorder: !0, withColumnBorders: !0 }, /* @__PURE__ */ N.createElement(U.Tbody, null, t, e.map((n, l) => /* @__PURE__ */ N.createElement(U.Tr, { key: `${l}:${n.label}` }, /* @__PURE__ */ N.createElement(U.Th, { w: "30%" }, n.label), /* @__PURE__ */ N.createElement(U.Td, null, n.value)))));
 }
-const h = window.React, nt = window.React.useCallback, me = window.React.useState, X = window.MantineCore.Alert, lt = window.MantineCore.Anchor, rt = window.MantineCore.Badge, ot = window.MantineCore.Button, he = window.MantineCore.Group, H = window.MantineCore.List, ge = window.MantineCore.Stack, fe = window.MantineCore.Text, at = window.MantineCore.Title;
-function st({ orders: e, api: t, host: n, locale: l, sku: r, reload: a }) {
-  const [g, E] = me(!1), [k, _] = me(null), c = nt(() => {
-    e.register_webhook_url && (E(!0), _(null), t.post(e.register_webhook_url, {}).then((p) => {
-      _(ze(p.data)), a();
-    }).catch((p) => _(Xe(p))).finally(() => E(!1)));
-  }, [t, e.register_webhook_url, a]), y = He(e), b = Ye(e, r), S = e.dry_run ? Je(e) : [];
-  return /* @__PURE__ */ h.createElement(ge, { gap: "xs" }, /* @__PURE__ */ h.createElement(he, { gap: "sm" }, /* @__PURE__ */ h.createElement(at, { order: 5 }, "Orders"), /* @__PURE__ */ h.createElement(rt, { color: y.color, variant: "light" }, y.label)), /* @__PURE__ */ h.createElement(F, { lines: je(e, l) }), e.last_error && /* @__PURE__ */ h.createElement(X, { color: "red", title: "Last order import error" }, e.last_error), b.items.length > 0 && /* @__PURE__ */ h.createElement(X, { color: "orange", title: "Orders needing attention" }, /* @__PURE__ */ h.createElement(ge, { gap: 4 }, b.items.map((p) => /* @__PURE__ */ h.createElement("div", { key: p.key }, /* @__PURE__ */ h.createElement(fe, { size: "sm", fw: p.thisPart ? 700 : 500 }, p.title), /* @__PURE__ */ h.createElement(H, { size: "sm" }, p.lines.map((i, $) => /* @__PURE__ */ h.createElement(H.Item, { key: $ }, i))))), b.more > 0 && /* @__PURE__ */ h.createElement(fe, { size: "sm" }, "and ", b.more, " more (see the CSV)"))), S.length > 0 && /* @__PURE__ */ h.createElement(X, { color: "blue", title: "Dry run: would import" }, /* @__PURE__ */ h.createElement(H, { size: "sm" }, S.map((p, i) => /* @__PURE__ */ h.createElement(H.Item, { key: i }, p)))), /* @__PURE__ */ h.createElement(he, { gap: "sm" }, e.register_webhook_url && /* @__PURE__ */ h.createElement(ot, { variant: "outline", onClick: c, loading: g }, "Register webhook"), /* @__PURE__ */ h.createElement(lt, { href: de(e.csv_url, n), size: "sm" }, "Orders needing attention (CSV)")), k && /* @__PURE__ */ h.createElement(P, { outcome: k, onClose: () => _(null) }));
+const g = window.React, lt = window.React.useCallback, he = window.React.useState, X = window.MantineCore.Alert, ot = window.MantineCore.Anchor, rt = window.MantineCore.Badge, at = window.MantineCore.Button, ge = window.MantineCore.Group, H = window.MantineCore.List, fe = window.MantineCore.Stack, pe = window.MantineCore.Text, st = window.MantineCore.Title;
+function it({ orders: e, api: t, host: n, locale: l, sku: o, reload: s }) {
+  const [d, b] = he(!1), [w, _] = he(null), c = lt(() => {
+    e.register_webhook_url && (b(!0), _(null), t.post(e.register_webhook_url, {}).then((p) => {
+      _(ze(p.data)), s();
+    }).catch((p) => _(et(p))).finally(() => b(!1)));
+  }, [t, e.register_webhook_url, s]), y = Ve(e), k = Ze(e, o), S = e.dry_run ? Xe(e) : [];
+  return /* @__PURE__ */ g.createElement(fe, { gap: "xs" }, /* @__PURE__ */ g.createElement(ge, { gap: "sm" }, /* @__PURE__ */ g.createElement(st, { order: 5 }, "Orders"), /* @__PURE__ */ g.createElement(rt, { color: y.color, variant: "light" }, y.label)), /* @__PURE__ */ g.createElement(F, { lines: Qe(e, l) }), e.last_error && /* @__PURE__ */ g.createElement(X, { color: "red", title: "Last order import error" }, e.last_error), k.items.length > 0 && /* @__PURE__ */ g.createElement(X, { color: "orange", title: "Orders needing attention" }, /* @__PURE__ */ g.createElement(fe, { gap: 4 }, k.items.map((p) => /* @__PURE__ */ g.createElement("div", { key: p.key }, /* @__PURE__ */ g.createElement(pe, { size: "sm", fw: p.thisPart ? 700 : 500 }, p.title), /* @__PURE__ */ g.createElement(H, { size: "sm" }, p.lines.map((i, $) => /* @__PURE__ */ g.createElement(H.Item, { key: $ }, i))))), k.more > 0 && /* @__PURE__ */ g.createElement(pe, { size: "sm" }, "and ", k.more, " more (see the CSV)"))), S.length > 0 && /* @__PURE__ */ g.createElement(X, { color: "blue", title: "Dry run: would import" }, /* @__PURE__ */ g.createElement(H, { size: "sm" }, S.map((p, i) => /* @__PURE__ */ g.createElement(H.Item, { key: i }, p)))), /* @__PURE__ */ g.createElement(ge, { gap: "sm" }, e.register_webhook_url && /* @__PURE__ */ g.createElement(at, { variant: "outline", onClick: c, loading: d }, "Register webhook"), /* @__PURE__ */ g.createElement(ot, { href: me(e.csv_url, n), size: "sm" }, "Orders needing attention (CSV)")), w && /* @__PURE__ */ g.createElement(P, { outcome: w, onClose: () => _(null) }));
 }
-const Ie = 5, it = {
+const Oe = 5, ct = {
   repaired: "repaired",
   flagged: "flagged, not written",
   confirmed: "confirmed and written",
   dismissed: "dismissed, not written",
   resolved: "no longer needed"
 };
-function ct(e, t) {
+function ut(e, t) {
   const n = e.last_check, l = n ? `${n.repaired} repaired, ${n.flagged} flagged, ${n.waiting} waiting` + (n.orders_stale ? " (orders could not be read: no figure was raised)" : "") : "no target check yet";
   return [
     { label: "Repaired without asking", value: `up to ${e.limit}` },
@@ -209,30 +209,30 @@ function ct(e, t) {
     { label: "Repair history", value: `${e.count} record${e.count === 1 ? "" : "s"}` }
   ];
 }
-function pe(e) {
+function we(e) {
   const t = e.lastIndexOf("@");
   return t > 0 ? `${e.slice(0, t)} at ${e.slice(t + 1)}` : e;
 }
 function Z(e) {
-  return e.part_name ? `${e.part_name} (${pe(e.sku)})` : pe(e.sku);
+  return e.part_name ? `${e.part_name} (${we(e.sku)})` : we(e.sku);
 }
-function ce(e, t) {
+function ue(e, t) {
   const n = e.lastIndexOf("@");
   return !!t && (e === t || n > 0 && e.slice(0, n) === t);
 }
-function ut(e) {
+function dt(e) {
   return `${Z(e)}: the shop has ${e.shop_had}, InvenTree wants ${e.wanted}`;
 }
-function dt(e, t) {
-  return [...e.open_flags.filter((l) => ce(l.sku, t)), ...e.open_flags.filter((l) => !ce(l.sku, t))];
-}
 function mt(e, t) {
-  return e.recent.slice(0, Ie).map((n) => {
+  return [...e.open_flags.filter((l) => ue(l.sku, t)), ...e.open_flags.filter((l) => !ue(l.sku, t))];
+}
+function ht(e, t) {
+  return e.recent.slice(0, Oe).map((n) => {
     const l = n.set !== null ? `set to ${n.set}` : `wanted ${n.wanted}`;
-    return `${M(n.at, t)} ${Z(n)}: shop had ${n.shop_had}, ${l} - ` + (it[n.outcome] ?? n.outcome);
+    return `${M(n.at, t)} ${Z(n)}: shop had ${n.shop_had}, ${l} - ` + (ct[n.outcome] ?? n.outcome);
   });
 }
-const ht = {
+const gt = {
   shipped: "sent to the shop",
   already: "the shop had it already",
   nothing: "nothing to send",
@@ -240,17 +240,17 @@ const ht = {
   failed: "failed",
   dry_run: "dry run: not sent"
 };
-function gt(e, t) {
-  return e.recent.slice(0, Ie).map((n) => {
-    const l = `${n.sales_order_reference ?? "sales order"} shipment ${n.shipment_reference ?? n.shipment}`, r = ht[n.state ?? ""] ?? n.state ?? "not sent yet";
+function ft(e, t) {
+  return e.recent.slice(0, Oe).map((n) => {
+    const l = `${n.sales_order_reference ?? "sales order"} shipment ${n.shipment_reference ?? n.shipment}`, o = gt[n.state ?? ""] ?? n.state ?? "not sent yet";
     if (n.state === "failed") {
-      const a = n.retry_at ? `; retried ${M(new Date(n.retry_at * 1e3).toISOString(), t)}` : "; not retried any more";
-      return `${l}: ${r} (attempt ${n.attempts ?? 1}): ${n.error ?? ""}${a}`;
+      const s = n.retry_at ? `; retried ${M(new Date(n.retry_at * 1e3).toISOString(), t)}` : "; not retried any more";
+      return `${l}: ${o} (attempt ${n.attempts ?? 1}): ${n.error ?? ""}${s}`;
     }
-    return `${l}: ${r}${n.message ? ` (${n.message})` : ""}`;
+    return `${l}: ${o}${n.message ? ` (${n.message})` : ""}`;
   });
 }
-function ft(e, t) {
+function pt(e, t) {
   const n = t.confirmed ?? t.dismissed;
   return e === "confirm" && t.confirmed ? { color: "green", title: "Repair written", lines: [`${Z(t.confirmed)} set to ${t.confirmed.set}`] } : {
     color: "blue",
@@ -258,57 +258,57 @@ function ft(e, t) {
     lines: n ? [`${Z(n)} stays at ${n.shop_had} on the shop until a figure changes`] : []
   };
 }
-const m = window.React, pt = window.React.useCallback, we = window.React.useState, Ee = window.MantineCore.Alert, wt = window.MantineCore.Anchor, be = window.MantineCore.Button, ke = window.MantineCore.Group, V = window.MantineCore.List, $e = window.MantineCore.Stack, ee = window.MantineCore.Text, ye = window.MantineCore.Title;
-function Et({ repairs: e, shipments: t, api: n, host: l, locale: r, sku: a, reload: g }) {
-  const [E, k] = we(null), [_, c] = we(null), y = pt((i, $) => {
-    k(`${i}:${$.sku}`), c(null), n.post(
+const h = window.React, wt = window.React.useCallback, Ee = window.React.useState, be = window.MantineCore.Alert, Et = window.MantineCore.Anchor, ke = window.MantineCore.Button, $e = window.MantineCore.Group, V = window.MantineCore.List, ye = window.MantineCore.Stack, ee = window.MantineCore.Text, _e = window.MantineCore.Title;
+function bt({ repairs: e, shipments: t, api: n, host: l, locale: o, sku: s, reload: d }) {
+  const [b, w] = Ee(null), [_, c] = Ee(null), y = wt((i, $) => {
+    w(`${i}:${$.sku}`), c(null), n.post(
       i === "confirm" ? e.confirm_url : e.dismiss_url,
       { sku: $.sku }
-    ).then((I) => {
-      c(ft(i, I.data)), g();
-    }).catch((I) => c(Q(i === "confirm" ? "Not written" : "Not dismissed", I))).finally(() => k(null));
-  }, [n, e.confirm_url, e.dismiss_url, g]), b = dt(e, a), S = mt(e, r), p = t ? gt(t, r) : [];
-  return /* @__PURE__ */ m.createElement($e, { gap: "xs" }, /* @__PURE__ */ m.createElement(ye, { order: 5 }, "Target check"), /* @__PURE__ */ m.createElement(F, { lines: ct(e, r) }), b.length > 0 && /* @__PURE__ */ m.createElement(Ee, { color: "orange", title: "Repairs waiting for you (beyond the limit: not written)" }, /* @__PURE__ */ m.createElement($e, { gap: 4 }, b.map((i) => /* @__PURE__ */ m.createElement(ke, { key: i.sku, gap: "sm", justify: "space-between" }, /* @__PURE__ */ m.createElement(ee, { size: "sm", fw: ce(i.sku, a) ? 700 : 500 }, ut(i)), /* @__PURE__ */ m.createElement(ke, { gap: "xs" }, /* @__PURE__ */ m.createElement(
-    be,
+    ).then((z) => {
+      c(pt(i, z.data)), d();
+    }).catch((z) => c(Q(i === "confirm" ? "Not written" : "Not dismissed", z))).finally(() => w(null));
+  }, [n, e.confirm_url, e.dismiss_url, d]), k = mt(e, s), S = ht(e, o), p = t ? ft(t, o) : [];
+  return /* @__PURE__ */ h.createElement(ye, { gap: "xs" }, /* @__PURE__ */ h.createElement(_e, { order: 5 }, "Target check"), /* @__PURE__ */ h.createElement(F, { lines: ut(e, o) }), k.length > 0 && /* @__PURE__ */ h.createElement(be, { color: "orange", title: "Repairs waiting for you (beyond the limit: not written)" }, /* @__PURE__ */ h.createElement(ye, { gap: 4 }, k.map((i) => /* @__PURE__ */ h.createElement($e, { key: i.sku, gap: "sm", justify: "space-between" }, /* @__PURE__ */ h.createElement(ee, { size: "sm", fw: ue(i.sku, s) ? 700 : 500 }, dt(i)), /* @__PURE__ */ h.createElement($e, { gap: "xs" }, /* @__PURE__ */ h.createElement(
+    ke,
     {
       size: "xs",
       onClick: () => y("confirm", i),
-      loading: E === `confirm:${i.sku}`
+      loading: b === `confirm:${i.sku}`
     },
     "Confirm"
-  ), /* @__PURE__ */ m.createElement(
-    be,
+  ), /* @__PURE__ */ h.createElement(
+    ke,
     {
       size: "xs",
       variant: "outline",
       onClick: () => y("dismiss", i),
-      loading: E === `dismiss:${i.sku}`
+      loading: b === `dismiss:${i.sku}`
     },
     "Dismiss"
-  )))))), _ && /* @__PURE__ */ m.createElement(P, { outcome: _, onClose: () => c(null) }), S.length > 0 && /* @__PURE__ */ m.createElement(V, { size: "sm" }, S.map((i, $) => /* @__PURE__ */ m.createElement(V.Item, { key: $ }, i))), /* @__PURE__ */ m.createElement(wt, { href: de(e.csv_url, l), size: "sm" }, "Repair history (CSV)"), t && /* @__PURE__ */ m.createElement(m.Fragment, null, /* @__PURE__ */ m.createElement(ye, { order: 5 }, "Shipments to the shop"), t.note && /* @__PURE__ */ m.createElement(ee, { size: "sm" }, t.note), t.failing > 0 && /* @__PURE__ */ m.createElement(Ee, { color: "red", title: `${t.failing} shipment(s) not sent yet` }, "The worker retries them; the list below says why they failed."), p.length > 0 ? /* @__PURE__ */ m.createElement(V, { size: "sm" }, p.map((i, $) => /* @__PURE__ */ m.createElement(V.Item, { key: $ }, i))) : !t.note && /* @__PURE__ */ m.createElement(ee, { size: "sm" }, "No shipment of an imported order yet.")));
+  )))))), _ && /* @__PURE__ */ h.createElement(P, { outcome: _, onClose: () => c(null) }), S.length > 0 && /* @__PURE__ */ h.createElement(V, { size: "sm" }, S.map((i, $) => /* @__PURE__ */ h.createElement(V.Item, { key: $ }, i))), /* @__PURE__ */ h.createElement(Et, { href: me(e.csv_url, l), size: "sm" }, "Repair history (CSV)"), t && /* @__PURE__ */ h.createElement(h.Fragment, null, /* @__PURE__ */ h.createElement(_e, { order: 5 }, "Shipments to the shop"), t.note && /* @__PURE__ */ h.createElement(ee, { size: "sm" }, t.note), t.failing > 0 && /* @__PURE__ */ h.createElement(be, { color: "red", title: `${t.failing} shipment(s) not sent yet` }, "The worker retries them; the list below says why they failed."), p.length > 0 ? /* @__PURE__ */ h.createElement(V, { size: "sm" }, p.map((i, $) => /* @__PURE__ */ h.createElement(V.Item, { key: $ }, i))) : !t.note && /* @__PURE__ */ h.createElement(ee, { size: "sm" }, "No shipment of an imported order yet.")));
 }
-const s = window.React, te = window.React.useCallback, bt = window.React.useEffect, q = window.React.useState, A = window.MantineCore.Alert, kt = window.MantineCore.Anchor, $t = window.MantineCore.Badge, ne = window.MantineCore.Button, le = window.MantineCore.Group, yt = window.MantineCore.Loader, re = window.MantineCore.Stack, oe = window.MantineCore.Table, j = window.MantineCore.Text;
-function _t({ context: e }) {
-  const t = e.context, n = e.id, [l, r] = q(null), [a, g] = q(null), [E, k] = q(null), [_, c] = q(null), [y, b] = q(!1), [S, p] = q(!1), i = te(() => {
-    t && (g(null), e.api.get(t.status_url, { params: { part: n } }).then((d) => r(d.data)).catch((d) => g(Q("Could not load the sync status", d))));
+const a = window.React, te = window.React.useCallback, kt = window.React.useEffect, q = window.React.useState, A = window.MantineCore.Alert, $t = window.MantineCore.Anchor, yt = window.MantineCore.Badge, ne = window.MantineCore.Button, le = window.MantineCore.Group, _t = window.MantineCore.Loader, oe = window.MantineCore.Stack, re = window.MantineCore.Table, j = window.MantineCore.Text;
+function Ct({ context: e }) {
+  const t = e.context, n = e.id, [l, o] = q(null), [s, d] = q(null), [b, w] = q(null), [_, c] = q(null), [y, k] = q(!1), [S, p] = q(!1), i = te(() => {
+    t && (d(null), e.api.get(t.status_url, { params: { part: n } }).then((m) => o(m.data)).catch((m) => d(Q("Could not load the sync status", m))));
   }, [e.api, t?.status_url, n]);
-  bt(i, [i]);
+  kt(i, [i]);
   const $ = te(() => {
-    t && (b(!0), k(null), e.api.post(t.sync_url, { part: n }).then((d) => {
-      r((C) => C && Ge(C, d.data)), k(We(d.data));
-    }).catch((d) => k(Q("Sync now failed", d))).finally(() => b(!1)));
-  }, [e.api, t?.sync_url, n]), I = te(() => {
-    t && (p(!0), c(null), e.api.post(t.check_url, {}).then((d) => c(Ke(d.data))).catch((d) => c(Q("Test connection failed", d))).finally(() => p(!1)));
+    t && (k(!0), w(null), e.api.post(t.sync_url, { part: n }).then((m) => {
+      o((C) => C && We(C, m.data)), w(Ke(m.data));
+    }).catch((m) => w(Q("Sync now failed", m))).finally(() => k(!1)));
+  }, [e.api, t?.sync_url, n]), z = te(() => {
+    t && (p(!0), c(null), e.api.post(t.check_url, {}).then((m) => c(He(m.data))).catch((m) => c(Q("Test connection failed", m))).finally(() => p(!1)));
   }, [e.api, t?.check_url]);
   if (!t)
-    return /* @__PURE__ */ s.createElement(A, { color: "red", title: "Panel misconfigured" }, "The plugin sent no URLs for this panel.");
-  if (a)
-    return /* @__PURE__ */ s.createElement(re, { gap: "xs" }, /* @__PURE__ */ s.createElement(P, { outcome: a, onClose: () => g(null) }), /* @__PURE__ */ s.createElement(le, null, /* @__PURE__ */ s.createElement(ne, { variant: "outline", onClick: i }, "Retry")));
+    return /* @__PURE__ */ a.createElement(A, { color: "red", title: "Panel misconfigured" }, "The plugin sent no URLs for this panel.");
+  if (s)
+    return /* @__PURE__ */ a.createElement(oe, { gap: "xs" }, /* @__PURE__ */ a.createElement(P, { outcome: s, onClose: () => d(null) }), /* @__PURE__ */ a.createElement(le, null, /* @__PURE__ */ a.createElement(ne, { variant: "outline", onClick: i }, "Retry")));
   if (!l)
-    return /* @__PURE__ */ s.createElement(le, { gap: "xs" }, /* @__PURE__ */ s.createElement(yt, { size: "sm" }), /* @__PURE__ */ s.createElement(j, { size: "sm" }, "Loading sync status..."));
-  const f = l.parts[0], B = f ? Re(f) : null, R = l, O = f ? Ue(f) : [];
-  return /* @__PURE__ */ s.createElement(re, { gap: "sm" }, l.warnings.map((d) => /* @__PURE__ */ s.createElement(A, { color: "yellow", title: "Warning", key: d }, d)), l.dry_run && /* @__PURE__ */ s.createElement(A, { color: "blue", title: "Dry run" }, "Nothing is written to ", t.target, ": the status shows what would be pushed."), l.last_error && /* @__PURE__ */ s.createElement(A, { color: "red", title: "Last sync error" }, l.last_error), l.orders_stale && /* @__PURE__ */ s.createElement(A, { color: "yellow", title: "Orders are stale" }, "The last push could not read the shop's new orders first, so a sale made there may not be counted yet: ", l.orders_stale), f && B ? /* @__PURE__ */ s.createElement(s.Fragment, null, /* @__PURE__ */ s.createElement(F, { lines: qe(f, e.locale) }, /* @__PURE__ */ s.createElement(oe.Tr, null, /* @__PURE__ */ s.createElement(oe.Th, { w: "30%" }, "Status"), /* @__PURE__ */ s.createElement(oe.Td, null, /* @__PURE__ */ s.createElement($t, { color: B.color, variant: "filled" }, B.label)))), f.last_error && /* @__PURE__ */ s.createElement(A, { color: "red", title: "Error for this part" }, f.last_error), f.linked && /* @__PURE__ */ s.createElement(F, { lines: De(f, l) }), f.linked && f.offer && /* @__PURE__ */ s.createElement(s.Fragment, null, /* @__PURE__ */ s.createElement(j, { size: "sm", fw: 500 }, "How this number was made"), /* @__PURE__ */ s.createElement(F, { lines: Le(f.offer) })), f.linked && O.length > 0 && /* @__PURE__ */ s.createElement(s.Fragment, null, /* @__PURE__ */ s.createElement(j, { size: "sm", fw: 500 }, "How this number was made, per location"), O.map((d) => /* @__PURE__ */ s.createElement(re, { gap: 4, key: d.title }, /* @__PURE__ */ s.createElement(j, { size: "sm" }, d.title), /* @__PURE__ */ s.createElement(F, { lines: d.lines }))))) : /* @__PURE__ */ s.createElement(A, { color: "gray", title: "No status" }, "No status for this part."), /* @__PURE__ */ s.createElement(le, { gap: "sm" }, /* @__PURE__ */ s.createElement(ne, { onClick: $, loading: y, disabled: !f?.linked }, "Sync now"), /* @__PURE__ */ s.createElement(ne, { variant: "outline", onClick: I, loading: S }, "Test connection"), /* @__PURE__ */ s.createElement(kt, { href: de(t.csv_url, e.host), size: "sm" }, "Parts not in sync (CSV)")), E && /* @__PURE__ */ s.createElement(P, { outcome: E, onClose: () => k(null) }), _ && /* @__PURE__ */ s.createElement(P, { outcome: _, onClose: () => c(null) }), l.orders && /* @__PURE__ */ s.createElement(
-    st,
+    return /* @__PURE__ */ a.createElement(le, { gap: "xs" }, /* @__PURE__ */ a.createElement(_t, { size: "sm" }), /* @__PURE__ */ a.createElement(j, { size: "sm" }, "Loading sync status..."));
+  const f = l.parts[0], B = f ? Le(f) : null, R = l, O = f ? De(f) : [];
+  return /* @__PURE__ */ a.createElement(oe, { gap: "sm" }, l.warnings.map((m) => /* @__PURE__ */ a.createElement(A, { color: "yellow", title: "Warning", key: m }, m)), l.dry_run && /* @__PURE__ */ a.createElement(A, { color: "blue", title: "Dry run" }, "Nothing is written to ", t.target, ": the status shows what would be pushed."), l.last_error && /* @__PURE__ */ a.createElement(A, { color: "red", title: "Last sync error" }, l.last_error), l.orders_stale && /* @__PURE__ */ a.createElement(A, { color: "yellow", title: "Orders are stale" }, "The last push could not read the shop's new orders first, so a sale made there may not be counted yet: ", l.orders_stale), f && B ? /* @__PURE__ */ a.createElement(a.Fragment, null, /* @__PURE__ */ a.createElement(F, { lines: xe(f, e.locale) }, /* @__PURE__ */ a.createElement(re.Tr, null, /* @__PURE__ */ a.createElement(re.Th, { w: "30%" }, "Status"), /* @__PURE__ */ a.createElement(re.Td, null, /* @__PURE__ */ a.createElement(yt, { color: B.color, variant: "filled" }, B.label)))), f.last_error && /* @__PURE__ */ a.createElement(A, { color: "red", title: "Error for this part" }, f.last_error), f.linked && /* @__PURE__ */ a.createElement(F, { lines: Ge(f, l) }), f.linked && f.offer && /* @__PURE__ */ a.createElement(a.Fragment, null, /* @__PURE__ */ a.createElement(j, { size: "sm", fw: 500 }, "How this number was made"), /* @__PURE__ */ a.createElement(F, { lines: Ie(f.offer) })), f.linked && O.length > 0 && /* @__PURE__ */ a.createElement(a.Fragment, null, /* @__PURE__ */ a.createElement(j, { size: "sm", fw: 500 }, "How this number was made, per location"), O.map((m) => /* @__PURE__ */ a.createElement(oe, { gap: 4, key: m.title }, /* @__PURE__ */ a.createElement(j, { size: "sm" }, m.title), /* @__PURE__ */ a.createElement(F, { lines: m.lines }))))) : /* @__PURE__ */ a.createElement(A, { color: "gray", title: "No status" }, "No status for this part."), /* @__PURE__ */ a.createElement(le, { gap: "sm" }, /* @__PURE__ */ a.createElement(ne, { onClick: $, loading: y, disabled: !f?.linked }, "Sync now"), /* @__PURE__ */ a.createElement(ne, { variant: "outline", onClick: z, loading: S }, "Test connection"), /* @__PURE__ */ a.createElement($t, { href: me(t.csv_url, e.host), size: "sm" }, "Parts not in sync (CSV)")), b && /* @__PURE__ */ a.createElement(P, { outcome: b, onClose: () => w(null) }), _ && /* @__PURE__ */ a.createElement(P, { outcome: _, onClose: () => c(null) }), l.orders && /* @__PURE__ */ a.createElement(
+    it,
     {
       orders: l.orders,
       api: e.api,
@@ -317,8 +317,8 @@ function _t({ context: e }) {
       sku: f?.sku,
       reload: i
     }
-  ), R.repairs && /* @__PURE__ */ s.createElement(
-    Et,
+  ), R.repairs && /* @__PURE__ */ a.createElement(
+    bt,
     {
       repairs: R.repairs,
       shipments: R.shipments,
@@ -330,53 +330,53 @@ function _t({ context: e }) {
     }
   ));
 }
-function jt(e) {
-  return /* @__PURE__ */ s.createElement(_t, { context: e });
+function Qt(e) {
+  return /* @__PURE__ */ a.createElement(Ct, { context: e });
 }
-const Oe = 50, _e = 3e5;
-function Ct(e, t) {
+const Ae = 50, Ce = 20, Te = 3e5;
+function Tt(e, t) {
   const n = t.toLowerCase().split(/\s+/).filter(Boolean);
   return n.length ? e.filter((l) => {
-    const r = `${l.sku} ${l.name} ${l.kind}`.toLowerCase();
-    return n.every((a) => r.includes(a));
+    const o = `${l.sku} ${l.name} ${l.kind}`.toLowerCase();
+    return n.every((s) => o.includes(s));
   }) : e;
 }
-function ue(e, t = Oe) {
+function de(e, t = Ae) {
   return Math.max(1, Math.ceil(e / t));
 }
-function Tt(e, t, n = Oe) {
-  const l = ue(e.length, n), r = Math.min(Math.max(1, t), l);
-  return e.slice((r - 1) * n, r * n);
+function St(e, t, n = Ae) {
+  const l = de(e.length, n), o = Math.min(Math.max(1, t), l);
+  return e.slice((o - 1) * n, o * n);
 }
 function ae(e, t, n) {
   const l = new Set(e);
-  for (const r of t)
-    n ? l.add(r.sku) : l.delete(r.sku);
+  for (const o of t)
+    n ? l.add(o.sku) : l.delete(o.sku);
   return l;
 }
-function St(e, t) {
+function vt(e, t) {
   const n = new Set(e);
   return n.delete(t) || n.add(t), n;
 }
-function vt(e, t) {
+function Mt(e, t) {
   const n = t.filter((l) => e.has(l.sku)).length;
   return n ? n === t.length ? "all" : "some" : "none";
 }
-function Mt(e, t, n, l) {
+function Rt(e, t, n, l) {
   return {
-    skus: e.filter((r) => t.has(r.sku)).map((r) => r.sku),
+    skus: e.filter((o) => t.has(o.sku)).map((o) => o.sku),
     category: n,
     location: l ? Number(l) : null
   };
 }
-function Rt(e) {
+function Lt(e) {
   const t = e.kind || "product";
   return e.parent_sku ? `${t}, variation of ${e.parent_sku}` : t;
 }
-function Lt(e) {
+function It(e) {
   return !e.managed || e.quantity === null ? "not tracked" : e.quantity;
 }
-function Ce(e) {
+function Se(e) {
   return {
     color: "blue",
     title: "Nothing to import",
@@ -386,15 +386,15 @@ function Ce(e) {
 function zt(e, t) {
   return { color: "red", title: `Could not read the products of ${e}`, lines: [W(t)] };
 }
-function It(e) {
+function Ot(e) {
   const t = e.created.filter((l) => l.stock_item !== null).length, n = [];
-  return e.created.length && n.push(`${e.created.length} part${e.created.length === 1 ? "" : "s"} created` + (t ? `, ${t} with an initial stock item` : "")), n.push(...e.refused.map((l) => `${l.sku}: not imported: ${l.error}`)), e.created.length ? {
+  return e.created.length && n.push(`${e.created.length} part${e.created.length === 1 ? "" : "s"} created` + (t ? `, ${t} with an initial stock item` : "") + (e.seconds !== void 0 ? ` in ${e.seconds} s` : "")), n.push(...e.refused.map((l) => `${l.sku}: not imported: ${l.error}`)), e.created.length ? {
     color: e.refused.length ? "yellow" : "green",
     title: e.refused.length ? "Imported, with refusals" : "Imported",
     lines: n
   } : { color: "red", title: "Nothing was imported", lines: n };
 }
-function Ot(e) {
+function At(e) {
   const t = e?.response?.status;
   return t && t < 500 ? { color: "red", title: "Import refused: nothing was created", lines: [W(e)] } : {
     color: "yellow",
@@ -402,61 +402,61 @@ function Ot(e) {
     lines: [W(e), "The parts may have been created all the same: the list below is read again and no longer shows the products that were imported (the category's parts list shows them)."]
   };
 }
-function At(e, t) {
+function Nt(e, t) {
   return `${e.replace(/\/+$/, "")}/${t}/details`;
 }
-function Nt(e) {
+function Pt(e) {
   return `/part/${e}/details`;
 }
-function Pt(e) {
+function Bt(e) {
   return (Array.isArray(e) ? e : e?.results ?? []).flatMap((n) => {
     const l = n;
     return typeof l.pk == "number" ? [{ value: String(l.pk), label: l.pathstring || l.name || `#${l.pk}` }] : [];
   });
 }
-const o = window.React, Te = window.React.useCallback, se = window.React.useEffect, Bt = window.React.useMemo, qt = window.React.useRef, T = window.React.useState, Se = window.MantineCore.Alert, xt = window.MantineCore.Anchor, D = window.MantineCore.Button, ve = window.MantineCore.Checkbox, G = window.MantineCore.Group, Me = window.MantineCore.List, Ft = window.MantineCore.Loader, Ut = window.MantineCore.Pagination, Dt = window.MantineCore.Select, Y = window.MantineCore.Stack, w = window.MantineCore.Table, x = window.MantineCore.Text, Gt = window.MantineCore.TextInput, Wt = 25;
-function Kt({ context: e }) {
-  const t = e.context, [n, l] = T(null), [r, a] = T(null), [g, E] = T(""), [k, _] = T(1), [c, y] = T(/* @__PURE__ */ new Set()), [b, S] = T(null), [p, i] = T([]), [$, I] = T(""), [f, B] = T(!1), [R, O] = T(null), d = qt(null);
+const r = window.React, ve = window.React.useCallback, se = window.React.useEffect, qt = window.React.useMemo, xt = window.React.useRef, T = window.React.useState, Me = window.MantineCore.Alert, Ft = window.MantineCore.Anchor, D = window.MantineCore.Button, Re = window.MantineCore.Checkbox, G = window.MantineCore.Group, ie = window.MantineCore.List, Ut = window.MantineCore.Loader, Dt = window.MantineCore.Pagination, Gt = window.MantineCore.Select, Y = window.MantineCore.Stack, E = window.MantineCore.Table, x = window.MantineCore.Text, Wt = window.MantineCore.TextInput, Kt = 25;
+function Ht({ context: e }) {
+  const t = e.context, [n, l] = T(null), [o, s] = T(null), [d, b] = T(""), [w, _] = T(1), [c, y] = T(/* @__PURE__ */ new Set()), [k, S] = T(null), [p, i] = T([]), [$, z] = T(""), [f, B] = T(!1), [R, O] = T(null), m = xt(null);
   se(() => {
-    R && d.current?.scrollIntoView?.({ block: "nearest" });
+    R && m.current?.scrollIntoView?.({ block: "nearest" });
   }, [R]);
-  const C = Te(() => {
-    t && (a(null), l(null), e.api.get(t.import_url, { timeout: _e }).then((u) => l(u.data)).catch((u) => a(zt(t.target, u))));
+  const C = ve(() => {
+    t && (s(null), l(null), e.api.get(t.import_url, { timeout: Te }).then((u) => l(u.data)).catch((u) => s(zt(t.target, u))));
   }, [e.api, t?.import_url, t?.target]);
   se(C, [C]), se(() => {
     if (!t)
       return;
-    const u = { limit: Wt, ordering: "pathstring" };
-    $.trim() && (u.search = $.trim()), e.api.get(t.locations_url, { params: u }).then((L) => i((Pe) => Ht(Pt(L.data), Pe, b))).catch(() => i((L) => L));
+    const u = { limit: Kt, ordering: "pathstring" };
+    $.trim() && (u.search = $.trim()), e.api.get(t.locations_url, { params: u }).then((L) => i((Be) => Vt(Bt(L.data), Be, k))).catch(() => i((L) => L));
   }, [e.api, t?.locations_url, $]);
-  const v = Bt(() => Ct(n?.products ?? [], g), [n, g]), J = Tt(v, k), Ae = Te(() => {
+  const v = qt(() => Tt(n?.products ?? [], d), [n, d]), J = St(v, w), Ne = ve(() => {
     !t || !n || e.id === void 0 || e.id === null || (B(!0), O(null), e.api.post(
       t.import_url,
-      Mt(n.products, c, e.id, b),
-      { timeout: _e }
+      Rt(n.products, c, e.id, k),
+      { timeout: Te }
     ).then((u) => {
-      O({ outcome: It(u.data), answer: u.data }), y((L) => ae(L, u.data.created, !1)), C();
+      O({ outcome: Ot(u.data), answer: u.data }), y((L) => ae(L, u.data.created, !1)), C();
     }).catch((u) => {
-      O({ outcome: Ot(u) });
+      O({ outcome: At(u) });
       const L = u?.response?.status;
       (!L || L >= 500) && (y(/* @__PURE__ */ new Set()), C());
     }).finally(() => B(!1)));
-  }, [e.api, t?.import_url, n, c, e.id, b, C]);
+  }, [e.api, t?.import_url, n, c, e.id, k, C]);
   if (!t)
-    return /* @__PURE__ */ o.createElement(Se, { color: "red", title: "Panel misconfigured" }, "The plugin sent no URLs for this panel.");
-  const Ne = e.instance?.pathstring || e.instance?.name || `category ${e.id}`, K = vt(c, v);
-  return /* @__PURE__ */ o.createElement(Y, { gap: "sm", ref: d }, /* @__PURE__ */ o.createElement(x, { size: "sm" }, "Products on ", t.target, " whose SKU no part holds. The chosen ones become parts of ", /* @__PURE__ */ o.createElement("b", null, Ne), " (name, description, IPN = SKU, salable, the shop's price), linked to ", t.target, " at once. Nothing is changed on the shop."), R && /* @__PURE__ */ o.createElement(Vt, { result: R, urls: t, navigate: e.navigate, onClose: () => O(null) }), r && /* @__PURE__ */ o.createElement(Y, { gap: "xs" }, /* @__PURE__ */ o.createElement(P, { outcome: r, onClose: () => a(null) }), /* @__PURE__ */ o.createElement(G, null, /* @__PURE__ */ o.createElement(D, { variant: "outline", onClick: C }, "Retry"))), !n && !r && /* @__PURE__ */ o.createElement(G, { gap: "xs" }, /* @__PURE__ */ o.createElement(Ft, { size: "sm" }), /* @__PURE__ */ o.createElement(x, { size: "sm" }, "Reading the products of ", t.target, "...")), n && n.count === 0 && /* @__PURE__ */ o.createElement(Se, { color: "blue", title: Ce(t.target).title }, /* @__PURE__ */ o.createElement(Y, { gap: "xs" }, /* @__PURE__ */ o.createElement(x, { size: "sm" }, Ce(t.target).lines[0]), /* @__PURE__ */ o.createElement(G, null, /* @__PURE__ */ o.createElement(D, { size: "xs", variant: "outline", onClick: C }, "Read the shop again")))), n && n.count > 0 && /* @__PURE__ */ o.createElement(o.Fragment, null, /* @__PURE__ */ o.createElement(G, { gap: "sm", align: "end" }, /* @__PURE__ */ o.createElement(
-    Gt,
+    return /* @__PURE__ */ r.createElement(Me, { color: "red", title: "Panel misconfigured" }, "The plugin sent no URLs for this panel.");
+  const Pe = e.instance?.pathstring || e.instance?.name || `category ${e.id}`, K = Mt(c, v);
+  return /* @__PURE__ */ r.createElement(Y, { gap: "sm", ref: m }, /* @__PURE__ */ r.createElement(x, { size: "sm" }, "Products on ", t.target, " whose SKU no part holds. The chosen ones become parts of ", /* @__PURE__ */ r.createElement("b", null, Pe), " (name, description, IPN = SKU, salable, the shop's price), linked to ", t.target, " at once. Nothing is changed on the shop."), R && /* @__PURE__ */ r.createElement(jt, { result: R, urls: t, navigate: e.navigate, onClose: () => O(null) }), o && /* @__PURE__ */ r.createElement(Y, { gap: "xs" }, /* @__PURE__ */ r.createElement(P, { outcome: o, onClose: () => s(null) }), /* @__PURE__ */ r.createElement(G, null, /* @__PURE__ */ r.createElement(D, { variant: "outline", onClick: C }, "Retry"))), !n && !o && /* @__PURE__ */ r.createElement(G, { gap: "xs" }, /* @__PURE__ */ r.createElement(Ut, { size: "sm" }), /* @__PURE__ */ r.createElement(x, { size: "sm" }, "Reading the products of ", t.target, "...")), n && n.count === 0 && /* @__PURE__ */ r.createElement(Me, { color: "blue", title: Se(t.target).title }, /* @__PURE__ */ r.createElement(Y, { gap: "xs" }, /* @__PURE__ */ r.createElement(x, { size: "sm" }, Se(t.target).lines[0]), /* @__PURE__ */ r.createElement(G, null, /* @__PURE__ */ r.createElement(D, { size: "xs", variant: "outline", onClick: C }, "Read the shop again")))), n && n.count > 0 && /* @__PURE__ */ r.createElement(r.Fragment, null, /* @__PURE__ */ r.createElement(G, { gap: "sm", align: "end" }, /* @__PURE__ */ r.createElement(
+    Wt,
     {
       label: "Filter",
       placeholder: "SKU, name or kind",
-      value: g,
+      value: d,
       w: 260,
       onChange: (u) => {
-        E(u.currentTarget.value), _(1);
+        b(u.currentTarget.value), _(1);
       }
     }
-  ), /* @__PURE__ */ o.createElement(x, { size: "sm" }, v.length, " of ", n.count, " product", n.count === 1 ? "" : "s", " shown, ", c.size, " selected"), /* @__PURE__ */ o.createElement(
+  ), /* @__PURE__ */ r.createElement(x, { size: "sm" }, v.length, " of ", n.count, " product", n.count === 1 ? "" : "s", " shown, ", c.size, " selected"), /* @__PURE__ */ r.createElement(
     D,
     {
       size: "xs",
@@ -465,7 +465,7 @@ function Kt({ context: e }) {
       disabled: !v.length || K === "all"
     },
     "Select all shown"
-  ), /* @__PURE__ */ o.createElement(
+  ), /* @__PURE__ */ r.createElement(
     D,
     {
       size: "xs",
@@ -474,31 +474,31 @@ function Kt({ context: e }) {
       disabled: !c.size
     },
     "Clear selection"
-  )), /* @__PURE__ */ o.createElement(w, { striped: !0, withTableBorder: !0, highlightOnHover: !0 }, /* @__PURE__ */ o.createElement(w.Thead, null, /* @__PURE__ */ o.createElement(w.Tr, null, /* @__PURE__ */ o.createElement(w.Th, { w: 40 }, /* @__PURE__ */ o.createElement(
-    ve,
+  )), /* @__PURE__ */ r.createElement(E, { striped: !0, withTableBorder: !0, highlightOnHover: !0 }, /* @__PURE__ */ r.createElement(E.Thead, null, /* @__PURE__ */ r.createElement(E.Tr, null, /* @__PURE__ */ r.createElement(E.Th, { w: 40 }, /* @__PURE__ */ r.createElement(
+    Re,
     {
       "aria-label": "Select all shown",
       checked: K === "all",
       indeterminate: K === "some",
       onChange: () => y(ae(c, v, K !== "all"))
     }
-  )), /* @__PURE__ */ o.createElement(w.Th, null, "SKU"), /* @__PURE__ */ o.createElement(w.Th, null, "Name"), /* @__PURE__ */ o.createElement(w.Th, null, "Kind"), /* @__PURE__ */ o.createElement(w.Th, null, "Price"), /* @__PURE__ */ o.createElement(w.Th, null, "Quantity"))), /* @__PURE__ */ o.createElement(w.Tbody, null, J.map((u) => /* @__PURE__ */ o.createElement(w.Tr, { key: u.sku }, /* @__PURE__ */ o.createElement(w.Td, null, /* @__PURE__ */ o.createElement(
-    ve,
+  )), /* @__PURE__ */ r.createElement(E.Th, null, "SKU"), /* @__PURE__ */ r.createElement(E.Th, null, "Name"), /* @__PURE__ */ r.createElement(E.Th, null, "Kind"), /* @__PURE__ */ r.createElement(E.Th, null, "Price"), /* @__PURE__ */ r.createElement(E.Th, null, "Quantity"))), /* @__PURE__ */ r.createElement(E.Tbody, null, J.map((u) => /* @__PURE__ */ r.createElement(E.Tr, { key: u.sku }, /* @__PURE__ */ r.createElement(E.Td, null, /* @__PURE__ */ r.createElement(
+    Re,
     {
       "aria-label": `Select ${u.sku}`,
       checked: c.has(u.sku),
-      onChange: () => y(St(c, u.sku))
+      onChange: () => y(vt(c, u.sku))
     }
-  )), /* @__PURE__ */ o.createElement(w.Td, null, u.sku), /* @__PURE__ */ o.createElement(w.Td, null, u.name), /* @__PURE__ */ o.createElement(w.Td, null, Rt(u)), /* @__PURE__ */ o.createElement(w.Td, null, u.price ?? "-"), /* @__PURE__ */ o.createElement(w.Td, null, Lt(u)))))), !J.length && /* @__PURE__ */ o.createElement(x, { size: "sm" }, "No product matches the filter."), v.length > J.length && /* @__PURE__ */ o.createElement(
-    Ut,
+  )), /* @__PURE__ */ r.createElement(E.Td, null, u.sku), /* @__PURE__ */ r.createElement(E.Td, null, u.name), /* @__PURE__ */ r.createElement(E.Td, null, Lt(u)), /* @__PURE__ */ r.createElement(E.Td, null, u.price ?? "-"), /* @__PURE__ */ r.createElement(E.Td, null, It(u)))))), !J.length && /* @__PURE__ */ r.createElement(x, { size: "sm" }, "No product matches the filter."), v.length > J.length && /* @__PURE__ */ r.createElement(
+    Dt,
     {
-      total: ue(v.length),
-      value: Math.min(k, ue(v.length)),
+      total: de(v.length),
+      value: Math.min(w, de(v.length)),
       onChange: _,
       size: "sm"
     }
-  ), /* @__PURE__ */ o.createElement(G, { gap: "sm", align: "end" }, /* @__PURE__ */ o.createElement(
-    Dt,
+  ), /* @__PURE__ */ r.createElement(G, { gap: "sm", align: "end" }, /* @__PURE__ */ r.createElement(
+    Gt,
     {
       label: "Initial stock in location (optional)",
       w: 320,
@@ -506,31 +506,31 @@ function Kt({ context: e }) {
       clearable: !0,
       placeholder: "No stock: the parts start empty",
       data: p,
-      value: b,
+      value: k,
       onChange: S,
       searchValue: $,
-      onSearchChange: I,
+      onSearchChange: z,
       nothingFoundMessage: "No such stock location"
     }
-  ), /* @__PURE__ */ o.createElement(D, { onClick: Ae, loading: f, disabled: !c.size }, "Import ", c.size || "", " product", c.size === 1 ? "" : "s")), !b && c.size > 0 && /* @__PURE__ */ o.createElement(x, { size: "xs", c: "dimmed" }, "Without a location the new parts hold no stock, and the next push sets them to 0 on ", t.target, ".")));
+  ), /* @__PURE__ */ r.createElement(D, { onClick: Ne, loading: f, disabled: !c.size }, "Import ", c.size || "", " product", c.size === 1 ? "" : "s")), !k && c.size > 0 && /* @__PURE__ */ r.createElement(x, { size: "xs", c: "dimmed" }, "Without a location the new parts hold no stock, and the next push sets them to 0 on ", t.target, ".")));
 }
-function Ht(e, t, n) {
-  const l = t.find((r) => r.value === n);
-  return l && !e.some((r) => r.value === n) ? [l, ...e] : e;
+function Vt(e, t, n) {
+  const l = t.find((o) => o.value === n);
+  return l && !e.some((o) => o.value === n) ? [l, ...e] : e;
 }
-function Vt({ result: e, urls: t, navigate: n, onClose: l }) {
-  const r = e.answer?.created ?? [];
-  return /* @__PURE__ */ o.createElement(Y, { gap: 4 }, /* @__PURE__ */ o.createElement(P, { outcome: e.outcome, onClose: l }), r.length > 0 && /* @__PURE__ */ o.createElement(Me, { size: "sm" }, r.map((a) => {
-    const g = At(t.part_url, a.part);
-    return /* @__PURE__ */ o.createElement(Me.Item, { key: a.sku }, /* @__PURE__ */ o.createElement(xt, { href: g, size: "sm", onClick: (E) => {
-      n && (E.preventDefault(), n(Nt(a.part)));
-    } }, a.sku), a.stock_item !== null ? " (with stock)" : "");
-  })));
+function jt({ result: e, urls: t, navigate: n, onClose: l }) {
+  const o = e.answer?.created ?? [], s = o.length - Ce;
+  return /* @__PURE__ */ r.createElement(Y, { gap: 4 }, /* @__PURE__ */ r.createElement(P, { outcome: e.outcome, onClose: l }), o.length > 0 && /* @__PURE__ */ r.createElement(ie, { size: "sm" }, o.slice(0, Ce).map((d) => {
+    const b = Nt(t.part_url, d.part);
+    return /* @__PURE__ */ r.createElement(ie.Item, { key: d.sku }, /* @__PURE__ */ r.createElement(Ft, { href: b, size: "sm", onClick: (w) => {
+      n && (w.preventDefault(), n(Pt(d.part)));
+    } }, d.sku), d.stock_item !== null ? " (with stock)" : "");
+  }), s > 0 && /* @__PURE__ */ r.createElement(ie.Item, null, "and ", s, " more: this category's Parts tab lists them all")));
 }
-function Qt(e) {
-  return /* @__PURE__ */ o.createElement(Kt, { context: e });
+function Yt(e) {
+  return /* @__PURE__ */ r.createElement(Ht, { context: e });
 }
 export {
-  Qt as renderImportPanel,
-  jt as renderPanel
+  Yt as renderImportPanel,
+  Qt as renderPanel
 };
