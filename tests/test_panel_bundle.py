@@ -37,6 +37,7 @@ def test_bundle_uses_inventrees_react_and_mantine_and_stays_small():
     assert "window.React" in code and "window.MantineCore" in code
     # A bare import would fail in the browser; a bundled React or Mantine would be a second copy.
     assert not re.search(r"""\bfrom\s*["'](react|react-dom|@mantine/[\w-]+)["']""", code)
-    assert len(code.encode()) < 20_000, f"{BUNDLE.name} is {len(code.encode())} bytes: is a library bundled?"
+    # The panel's own code is ~20 KB; react-dom or Mantine bundled by mistake is well over 100 KB.
+    assert len(code.encode()) < 40_000, f"{BUNDLE.name} is {len(code.encode())} bytes: is a library bundled?"
     assert re.search(r"export\s*\{[^}]*\brenderPanel\b", code), "InvenTree calls renderPanel"
 
