@@ -23,8 +23,9 @@ them itself). Steps: the first push; stock added in the sublocation; stock remov
 South; a transfer from North to South; stock added in Elsewhere (nothing written); an
 order of 2 placed on Magento, then one on Zoho (each lowers every shop's salable /
 available quantity by exactly 2, not 0, not 4); a forced target check of both plugins
-(nothing written). Prints one table (seconds from the action until both shops held the
-figures, or what they held) and exits non-zero on any failure.
+(nothing written); and "Test connection" of each plugin names every mapped source /
+location. Prints one table (seconds from the action until both shops held the figures, or
+what they held) and exits non-zero on any failure.
 """
 
 from __future__ import annotations
@@ -128,6 +129,15 @@ class Run:
             self.items[name] = StockItem.create(api, {"part": self.part.pk, "quantity": quantity,
                                                       "location": location.pk})[0]
 
+    def connection_check(self) -> None:
+        """"Test connection" of each plugin finds every mapped source / location."""
+        for target in TARGETS:
+            answer = self.it.request("GET", f"/plugin/{SLUGS[target]}/check/").json()
+            missing = [code for code in SOURCES[target] if not any(code in line for line in answer["details"])]
+            self.say(f"test connection {target}: ok {answer['ok']}; mapped locations not named: {missing or 'none'}")
+            if not answer["ok"] or missing:
+                self.failures.append(f"test connection of {target}: {answer}")
+
     # -- what the shops hold ------------------------------------------------------------------
 
     def expected(self, north: int, south: int) -> dict[str, dict[str, Decimal]]:
@@ -192,6 +202,7 @@ class Run:
 
     def steps(self) -> None:
         self.wait_for("first push (4 items created)", 14, 7, CHANGE_TIMEOUT + IMPORT_TIMEOUT, self.first_stock)
+        self.connection_check()
         self.items["shelf"].addStock(3)
         self.wait_for("+3 in North/Shelf", 17, 7, CHANGE_TIMEOUT)
         self.items["south"].removeStock(2)

@@ -79,6 +79,24 @@ def test_targets_with_one_figure_or_one_source_refuse_a_map(serve):
         LocatedTarget(legacy, ["default", "b"])
 
 
+def test_the_connection_check_with_a_map_checks_every_mapped_source_and_location(serve):
+    magento = serve(MagentoSandbox(more_sources=("src_a",)))
+    client = build_target("magento", MagentoSandbox.client_settings(magento.url))
+    result = LocatedTarget(client, ["src_a", "src_gone"]).check()
+    assert not result.ok
+    assert "source 'src_a' (Source src_a) exists and is enabled" in result.details
+    assert any(d.startswith("cannot find the source 'src_gone' of the location map") for d in result.details)
+    assert LocatedTarget(client, ["src_a", "default"]).check().ok
+
+    app, zoho_target = zoho(serve, [])
+    assert zoho_target.check().ok
+    result = LocatedTarget(zoho_target._target, [PRIMARY_LOCATION, "123"]).check()
+    assert not result.ok
+    assert f"location {PRIMARY_LOCATION}: Head Office" in result.details
+    assert any(d.startswith("location of the location map 123 not found (locations: ") and d.endswith(
+        "fix the location map") for d in result.details)
+
+
 # -- Magento: every source in one source-items write ----------------------------------------
 
 def levels_at(wanted: dict[tuple[str, str], int]) -> list[StockLevel]:

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import ConfigError
-from .target import BaseTarget, Change, Outcome, Remote
+from .target import BaseTarget, Change, CheckResult, Outcome, Remote
 
 __all__ = ["LocatedTarget", "LocationPair", "located_key", "location_data_key", "parse_location_map",
            "share_unallocated", "split_key"]
@@ -138,6 +138,14 @@ class LocatedTarget:
                 data = {"sku": sku, **remote.data, self._data_key: code}
                 remotes[key] = Remote(key, remote.remote_id, remote.kind, remote.skip_reason, data)
         return remotes
+
+    def check(self) -> CheckResult:
+        """The client's connection check, and whether each location of the map exists
+        (its ``check_locations``)."""
+        result = self._target.check()
+        check_locations = getattr(self._target, "check_locations", None)
+        ok, details = check_locations(self.codes) if callable(check_locations) else (True, [])
+        return CheckResult(result.target, result.url, result.ok and ok, [*result.details, *details])
 
     def memo(self, remote: Remote) -> dict[str, Any] | None:
         return self._target.memo(remote)

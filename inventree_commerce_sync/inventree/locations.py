@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -46,13 +47,16 @@ def setting_definitions(target_cls: type[BaseTarget] | None) -> dict[str, dict[s
     """The LOCATION_MAP entry, for a target that has locations (Magento, Zoho); else none."""
     if target_cls is None or location_data_key(target_cls) is None:
         return {}
-    what = "Magento MSI source code" if target_cls.name == "magento" else f"{target_cls.title} location id"
+    magento = target_cls.name == "magento"
+    what = "Magento MSI source code" if magento else f"{target_cls.title} location id"
+    setting = "Source code" if magento else "Location ID"
     return {MAP_KEY: {
         "name": "Location map",
         "description": (f"Stock of several InvenTree locations to several {target_cls.title} locations: "
                         f"<InvenTree location id or path>=<{what}>, separated by commas, e.g. "
-                        "'12=src_a, Shop/Back room=src_b'; each location counts with its sublocations. "
-                        "Empty: one figure, of the stock location setting"),
+                        "'12=src_a, Shop/Back room=src_b'; each location counts with its sublocations, "
+                        "open orders allocated from no location are taken off once over all of them, and "
+                        f"the {setting} setting is not used. Empty: one figure, of the stock location setting"),
         "default": "",
         "validator": validate_map,
     }}
@@ -93,6 +97,14 @@ def mapped_locations(plugin) -> tuple[tuple[int, str], ...]:
 
 def located_target(target: BaseTarget, pairs: Sequence[tuple[int, str]]) -> LocatedTarget:
     return LocatedTarget(target, [code for _, code in pairs])
+
+
+def connection_target(plugin) -> BaseTarget | LocatedTarget:
+    """The client "Test connection" checks: with a map, one that also checks that each mapped
+    source / location exists (and refuses a map the client cannot take, e.g. Magento legacy)."""
+    target = plugin.build_target()
+    pairs = mapped_locations(plugin)
+    return located_target(target, pairs) if pairs else target
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,9 +254,10 @@ def located_status(plugin, settings, pairs: Sequence[tuple[int, str]], linked: M
         entry = stored_entry(metadata.get(figure.part), ledger_name(plugin.TARGET, figure.code))
         entry = entry if entry is not None and entry.sku == sku else None
         quantity = figure.offer.quantity
-        row = rows.setdefault(figure.part, {"quantity": ZERO, "sellable": ZERO, "locations": []})
+        row = rows.setdefault(figure.part, {"quantity": ZERO, "sellable": ZERO, "locations": [], "entries": []})
         row["quantity"] += quantity
         row["sellable"] += figure.offer.sellable
+        row["entries"].extend([entry] if entry is not None else [])
         place: dict[str, Any] = {
             "location": figure.code, "quantity": str(quantity),
             "stock_location": {"pk": figure.location, "path": paths.get(figure.location, "?")},
@@ -265,6 +278,13 @@ def located_status(plugin, settings, pairs: Sequence[tuple[int, str]], linked: M
         pushed = [p["pushed_quantity"] for p in places]
         row["pushed_quantity"] = None if None in pushed else str(sum(Decimal(p) for p in pushed))
         row["quantity"] = str(row["quantity"])
+        # the part's product is one on the target: its id, and the latest attempt and success anywhere
+        entries = row.pop("entries")
+        row["remote_id"] = next((e.remote_id for e in entries if e.remote_id), None)
+        row["attempts"] = max((e.attempts for e in entries), default=0)
+        for key in ("last_attempt", "last_success"):
+            times = [getattr(e, key) for e in entries if getattr(e, key) is not None]
+            row[key] = datetime.fromtimestamp(max(times), UTC).isoformat(timespec="seconds") if times else None
         sellable = row.pop("sellable")
         if explain:
             row.update(sellable=decimal_text(sellable), offer=None)

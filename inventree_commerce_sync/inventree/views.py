@@ -46,7 +46,7 @@ from rest_framework.views import APIView
 from ..core.errors import ConfigError, InputError, SyncError
 from ..core.redact import redact
 from ..core.settings import parse_bool
-from . import catalogue_import, order_runs, parts, repairs, shipments, sync, webhook_setup
+from . import catalogue_import, locations, order_runs, parts, repairs, shipments, sync, webhook_setup
 
 
 class StaffOnly(permissions.BasePermission):
@@ -279,8 +279,7 @@ class SyncNowView(PluginView):
 class CheckView(PluginView):
     def get(self, request):
         try:
-            target = self.plugin.build_target()
-            result = target.check()
+            result = locations.connection_target(self.plugin).check()  # with a map: each location too
         except (ConfigError, SyncError) as exc:
             return Response({"ok": False, "target": self.plugin.TARGET, "url": None,
                              "details": [redact(self.plugin.describe_error(exc))]}, status=200)

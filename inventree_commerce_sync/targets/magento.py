@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -346,19 +347,28 @@ class MagentoTarget(MagentoOrders, MagentoCatalogue, BaseTarget):
                 ok &= self._check_step(details, "read stock items", lambda: self._get_stock_item(items[0]["sku"]))
             return CheckResult(self.name, self.config["url"], ok, details)
 
-        def source() -> str:
-            found = self._call("GET", f"/inventory/sources/{path_segment(self.source_code)}")
-            if not isinstance(found, dict):
-                raise ProtocolError(self.name, "GET /V1/inventory/sources/{code} did not answer a source")
-            if found.get("enabled") is False:
-                raise TargetError(self.name, f"source {self.source_code!r} is disabled in Magento")
-            return f"source {self.source_code!r} ({found.get('name', '')}) exists and is enabled"
-
-        ok &= self._check_step(details, "find the source", source)
+        ok &= self._check_step(details, "find the source", lambda: self._find_source(self.source_code))
         ok &= self._check_step(details, "read source items", lambda: self._call(
             "GET", "/inventory/source-items",
             params=criteria([("source_code", "eq", self.source_code)], page_size=1, page=1)))
         return CheckResult(self.name, self.config["url"], ok, details)
+
+    def _find_source(self, code: str) -> str:
+        found = self._call("GET", f"/inventory/sources/{path_segment(code)}")
+        if not isinstance(found, dict):
+            raise ProtocolError(self.name, "GET /V1/inventory/sources/{code} did not answer a source")
+        if found.get("enabled") is False:
+            raise TargetError(self.name, f"source {code!r} is disabled in Magento")
+        return f"source {code!r} ({found.get('name', '')}) exists and is enabled"
+
+    def check_locations(self, codes: Sequence[str]) -> tuple[bool, list[str]]:
+        """Whether each source of a location map exists and is enabled, and a line for each."""
+        details: list[str] = []
+        ok = True
+        for code in codes:
+            ok &= self._check_step(details, f"find the source {code!r} of the location map",
+                                   partial(self._find_source, code))
+        return ok, details
 
     def _check_step(self, details: list[str], what: str, step: Callable[[], object]) -> bool:
         try:

@@ -246,23 +246,29 @@ class ZohoTarget(ZohoOrders, ZohoCatalogue, ZohoContacts, BaseTarget):
                 details.append(f"{scope}: refused ({exc.reason})")
 
         if self.location_id:
-            try:
-                locations = self.api.call("GET", "locations").get("locations") or []
-            except AuthenticationError as exc:
-                ok = False
-                details.append(f"{SCOPE_SETTINGS_READ}: refused, so location_id cannot be checked ({exc.reason})")
-            else:
-                mine = [loc for loc in locations if str(loc.get("location_id")) == self.location_id]
-                if mine:
-                    details.append(f"location {self.location_id}: {mine[0].get('location_name', '?')}")
-                else:
-                    ok = False
-                    available = ", ".join(f"{loc.get('location_id')} ({loc.get('location_name', '?')})"
-                                          for loc in locations)
-                    details.append(f"location_id {self.location_id} not found (locations: {available or 'none'}); "
-                                   "fix [zoho] location_id")
+            found, lines = self.check_locations([self.location_id], "location_id", "fix [zoho] location_id")
+            ok &= found
+            details.extend(lines)
         details.append(f"{SCOPE_ADJUST_CREATE}: not checked (that needs a write); the first sync shows it")
         return CheckResult(self.name, self.api_url, ok, details)
+
+    def check_locations(self, location_ids: Sequence[str], what: str = "location of the location map",
+                        fix: str = "fix the location map") -> tuple[bool, list[str]]:
+        """Whether each location exists (one read of the locations), and a line for each."""
+        try:
+            locations = self.api.call("GET", "locations").get("locations") or []
+        except AuthenticationError as exc:
+            return False, [f"{SCOPE_SETTINGS_READ}: refused, so {what} cannot be checked ({exc.reason})"]
+        names = {str(loc.get("location_id")): loc.get("location_name", "?") for loc in locations}
+        ok, details = True, []
+        for location_id in location_ids:
+            if location_id in names:
+                details.append(f"location {location_id}: {names[location_id]}")
+            else:
+                ok = False
+                available = ", ".join(f"{code} ({name})" for code, name in names.items())
+                details.append(f"{what} {location_id} not found (locations: {available or 'none'}); {fix}")
+        return ok, details
 
     # -- resolving -----------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from order.models import SalesOrder, SalesOrderLineItem
 from part.models import Part
 from stock.models import StockItem, StockLocation
 
-from inventree_commerce_sync.inventree import repairs, sync
+from inventree_commerce_sync.inventree import locations, repairs, sync
 from inventree_commerce_sync.sandbox import SandboxServer
 from inventree_commerce_sync.sandbox.magento import MagentoSandbox
 from inventree_commerce_sync.sandbox.zoho import PRIMARY_LOCATION, SECOND_LOCATION, ZohoSandbox
@@ -133,6 +133,9 @@ class SeveralLocationsTests(InvenTreeTestCase):
 
         row = sync.status_rows(plugin("magento"), [self.part.pk])[0]
         self.assertEqual((row["quantity"], row["sellable"], row["offer"]), ("14", "14", None))
+        # the product, and when it was written: from the locations' entries (there is no entry of the part alone)
+        self.assertEqual(row["remote_id"], str(self.magento.products[SKU]["id"]))
+        self.assertIsNotNone(row["last_success"])
         north, south = row["locations"]
         self.assertEqual(north["stock_location"], {"pk": self.north.pk, "path": "LOC north"})
         self.assertEqual([(s["label"], s["amount"]) for s in north["offer"]["steps"]],
@@ -193,5 +196,10 @@ class SeveralLocationsTests(InvenTreeTestCase):
             validate(f"{self.north.pk}=src_a, LOC nowhere=src_b")
         with self.assertRaisesMessage(ValidationError, "is not <stock location>=<target location code>"):
             validate("src_a")
+        # "Test connection" checks every mapped source / location, not only SOURCE_CODE / LOCATION_ID
+        for name, code in (("magento", "src_b"), ("zoho", SECOND_LOCATION)):
+            result = locations.connection_target(plugin(name)).check()
+            self.assertTrue(result.ok, result.details)
+            self.assertTrue(any(code in line for line in result.details), result.details)
         self.assertNotIn("LOCATION_MAP", plugin("woocommerce").SETTINGS)  # one figure: LOCATION only
         self.assertNotIn("LOCATION_MAP", plugin("invoiceninja").SETTINGS)
