@@ -263,6 +263,20 @@ def test_the_steps_give_what_the_quantity_policy_gives(mode, integer, policy):
         assert sum(s.amount for s in offer.steps) == offer.quantity
 
 
+@pytest.mark.parametrize("mode", [IN_STOCK, AVAILABLE, AFTER_OPEN_ORDERS])
+@pytest.mark.parametrize("behaviour", [RESERVES, DECREMENTS])
+def test_without_the_explanation_the_figures_are_the_same(mode, behaviour):
+    for in_stock in ("0", "0.4", "3", "7.9", "12"):
+        for policy in (QuantityPolicy(), QuantityPolicy(buffer=D("1.5"), cap=D(6))):
+            stock = PartStock(D(in_stock), sales_allocated=D(1), build_allocated=D("0.5"), open_unshipped=D(2),
+                              allocated_elsewhere=D(1), shop_reserved=D("1.5"))
+            how = dict(mode=mode, behaviour=behaviour, policy=policy, integer=in_stock != "0.4")
+            full, bare = make_offer(stock, **how), make_offer(stock, **how, explain=False)
+            assert (bare.quantity, bare.sellable, bare.mode, bare.behaviour) == (
+                full.quantity, full.sellable, full.mode, full.behaviour)
+            assert bare.steps == () and full.steps
+
+
 def test_the_explanation_shows_each_location_and_is_json():
     stock = PartStock(D(10), open_unshipped=D(2), shop_reserved=D(2),
                       locations=(("Warehouse/Shelf A", D(6)), ("Warehouse/Shelf B", D(4))))

@@ -89,8 +89,11 @@ class QuantityPolicy:
         return normalize(result)
 
 
+_UNIT = Decimal(1)
+
+
 def normalize(quantity: Decimal) -> Decimal:
     """A Decimal without trailing zeros or exponent, so that equal quantities compare and print alike."""
     if quantity == quantity.to_integral_value():
-        return quantity.quantize(Decimal(1))
+        return quantity.quantize(_UNIT)
     return quantity.normalize()

@@ -97,6 +97,8 @@ def order_behaviour(client: object, config: Mapping[str, Any] | None = None) -> 
 # -- the input ---------------------------------------------------------------------------------
 
 def _amount(value: object, what: str) -> Decimal:
+    if type(value) is Decimal and value.is_finite() and not value < 0:  # the usual case, first: 50,000 parts
+        return value
     if isinstance(value, bool):
         raise InputError(f"{what} {value!r} is not a number")
     try:
@@ -174,12 +176,16 @@ class PartStock:
     locations: tuple[tuple[str, Decimal], ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("in_stock", "sales_allocated", "build_allocated", "open_unshipped", "allocated_elsewhere",
-                     "over_allocated", "shop_reserved"):
-            object.__setattr__(self, name, _amount(getattr(self, name), name.replace("_", " ")))
+        for name, what in _AMOUNTS:
+            value = getattr(self, name)
+            checked = _amount(value, what)
+            if checked is not value:
+                object.__setattr__(self, name, checked)
         if self.allocated_elsewhere > self.open_unshipped:
             raise InputError(f"allocated elsewhere {decimal_text(self.allocated_elsewhere)} is more than the "
                              f"open orders' unshipped quantity {decimal_text(self.open_unshipped)}")
+        if self.locations == ():
+            return
         locations = tuple((str(name), _amount(qty, f"in stock at {name}")) for name, qty in self.locations)
         if locations and sum((qty for _, qty in locations), ZERO) != self.in_stock:
             raise InputError(f"the per-location quantities add up to "
@@ -190,6 +196,11 @@ class PartStock:
     def with_open_orders(self, totals: OpenOrders) -> PartStock:
         return replace(self, open_unshipped=totals.unshipped, allocated_elsewhere=totals.allocated_elsewhere,
                        over_allocated=totals.over_allocated)
+
+
+_AMOUNTS = tuple((name, name.replace("_", " ")) for name in (
+    "in_stock", "sales_allocated", "build_allocated", "open_unshipped", "allocated_elsewhere", "over_allocated",
+    "shop_reserved"))
 
 
 # -- the result --------------------------------------------------------------------------------
@@ -236,27 +247,31 @@ def _signed(amount: Decimal) -> str:
 
 
 class _Explanation:
-    def __init__(self) -> None:
+    def __init__(self, explain: bool = True) -> None:
         self.total = ZERO
         self.steps: list[Step] = []
+        self.explain = explain
 
     def add(self, key: str, label: str, amount: Decimal, *, always: bool = False) -> None:
         if amount or always:
             self.total += amount
-            self.steps.append(Step(key, label, normalize(amount), normalize(self.total)))
+            if self.explain:
+                self.steps.append(Step(key, label, normalize(amount), normalize(self.total)))
 
 
 def make_offer(stock: PartStock, *, mode: str = DEFAULT_MODE,
                behaviour: OrderBehaviour = OrderBehaviour.DECREMENTS_ON_ORDER,
-               policy: QuantityPolicy | None = None, integer: bool = False) -> Offer:
+               policy: QuantityPolicy | None = None, integer: bool = False, explain: bool = True) -> Offer:
     """The figure one target is sent for one part, with its explanation (module docstring).
 
     ``integer`` is the target's ``integer_quantities``. Steps that change nothing are left
-    out, except in stock, which is always the first line (one per location when given)."""
-    mode = parse_mode(mode, where="quantity mode")
-    behaviour = OrderBehaviour(behaviour)
+    out, except in stock, which is always the first line (one per location when given).
+    ``explain`` False: the same figures without the steps (``steps`` empty), for pushes and
+    comparisons of many parts, where making the steps would be most of the time."""
+    mode = mode if mode in MODES else parse_mode(mode, where="quantity mode")
+    behaviour = behaviour if type(behaviour) is OrderBehaviour else OrderBehaviour(behaviour)
     policy = policy or QuantityPolicy()
-    out = _Explanation()
+    out = _Explanation(explain)
     if stock.locations:
         for name, qty in stock.locations:
             out.add("in_stock", f"in stock at {name}", qty, always=True)

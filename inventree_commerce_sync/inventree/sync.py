@@ -210,8 +210,9 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool,
 
 
 def offers(plugin, settings: SyncSettings, part_ids: Iterable[int], behaviour: OrderBehaviour, *,
-           per_location: bool = False) -> dict[int, Offer]:
-    """{part id: the Offer to push} (every part asked for; one it cannot find offers 0)."""
+           per_location: bool = False, explain: bool = False) -> dict[int, Offer]:
+    """{part id: the Offer to push} (every part asked for; one it cannot find offers 0);
+    ``explain``: with the steps that made each figure (the panel's)."""
     from ..core.offer import PartStock
 
     ids = list(part_ids)
@@ -222,7 +223,7 @@ def offers(plugin, settings: SyncSettings, part_ids: Iterable[int], behaviour: O
     policy = QuantityPolicy(buffer=settings.buffer)
     integer = plugin.target_class().integer_quantities
     return {pk: make_offer(stock.get(pk) or PartStock(Decimal(0)), mode=settings.quantity, behaviour=behaviour,
-                           policy=policy, integer=integer) for pk in ids}
+                           policy=policy, integer=integer, explain=explain) for pk in ids}
 
 
 def configured_behaviour(plugin) -> OrderBehaviour:
@@ -312,7 +313,7 @@ def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sy
         skus = {pk: v for pk, v in skus.items() if v[0]}
     linked_ids = [pk for pk, (sku, _) in skus.items() if sku]
     explain = part_ids is not None and len(linked_ids) <= EXPLAINED_PARTS
-    made = offers(plugin, settings, linked_ids, configured_behaviour(plugin), per_location=explain)
+    made = offers(plugin, settings, linked_ids, configured_behaviour(plugin), per_location=explain, explain=explain)
     pairs = locations.mapped_locations(plugin)
     # part_rows cut the metadata down to the target's own entry: a map's entries are read whole
     located = locations.located_status(
