@@ -586,7 +586,7 @@ def speed_main(run: Run, db: str | None, only: str | None = None, *, order_impor
         return 2
 
     speed = Speed(run, db)
-    speed.create_all_parts()
+    speed.create_all_parts(chosen)
     sandboxes = Sandboxes(run.products())
     try:
         # The defaults a shop runs with: the available quantity, reconciliation every 60 minutes.

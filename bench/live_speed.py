@@ -377,10 +377,12 @@ class Speed:
         self.record(f"outage: sandboxes down {down:.0f} s, {changes} changes meanwhile; from the restart",
                     seconds, RECOVERY_LIMIT)
 
-    def create_all_parts(self) -> None:
+    def create_all_parts(self, only: set[str] | None = None) -> None:
+        """The parts of the scenarios in ``only`` (None: all), before the sandboxes are seeded."""
+        chosen = set(SCENARIOS) if only is None else only
         self.single_part = self.create_parts("S", 1)[0]
-        self.burst_parts = self.create_parts("B", 18)
-        self.bulk_parts = self.create_parts("P", 100)
+        self.burst_parts = self.create_parts("B", 18) if chosen & {"burst", "outage"} else []
+        self.bulk_parts = self.create_parts("P", 100) if "receipt" in chosen else []
 
     def outage_stock(self) -> None:
         """The outage changes the burst parts' stock: give them some when the burst did not run."""
