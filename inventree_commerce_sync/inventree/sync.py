@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
@@ -221,10 +221,10 @@ def _settled(target: str, linked: dict[int, str], made: dict[int, Offer], metada
     entry that does not read, a SKU the engine would refuse -- is left to the engine."""
     settled = set()
     for pk, sku in linked.items():
-        block = metadata.get(pk)
-        block = block.get(STATUS_KEY) if isinstance(block, Mapping) else None
-        data = block.get(target) if isinstance(block, Mapping) else None
-        if not isinstance(data, Mapping) or data.get("status") != L.SYNCED or str(data.get("sku", "")) != sku:
+        block = metadata.get(pk)  # JSON read by part_rows: dicts (anything else goes to the engine)
+        block = block.get(STATUS_KEY) if type(block) is dict else None
+        data = block.get(target) if type(block) is dict else None
+        if type(data) is not dict or data.get("status") != L.SYNCED or str(data.get("sku", "")) != sku:
             continue
         stored = data.get("quantity")
         try:
