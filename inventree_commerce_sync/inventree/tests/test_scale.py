@@ -12,6 +12,7 @@ what they call; slower).
 from __future__ import annotations
 
 import cProfile
+import gc
 import os
 import pstats
 import sys
@@ -128,6 +129,7 @@ class ScaleTests(InvenTreeAPITestCase):
               f"{report.summary()}, {sum(report.requests.values())} requests")
         self.assertEqual(report.counts["unchanged"], PARTS)
         self.assertEqual(self.app.writes, 0)
+        self.assertTrue(gc.isenabled())  # paused for the reconciliation only (sync.many_objects)
         self.assertLessEqual(queries, RECONCILE_QUERIES)
         self.assert_within(RECONCILE_SECONDS, "reconciliation", seconds, self.last_cpu_and_sql, self.last)
 
@@ -179,6 +181,7 @@ class ScaleTests(InvenTreeAPITestCase):
         self.assertEqual((out["count"], sorted(r["part"] for r in out["parts"])), (3, sorted(changed)))
         lines = answers["status.csv"].content.decode().splitlines()
         self.assertEqual(sorted(line.split(",")[4] for line in lines[1:]), [_sku(n) for n in (3, 4, 5)])
+        self.assertTrue(gc.isenabled())
         for label, (seconds, queries, cpu_and_sql, detail) in timings.items():  # all printed first
             self.assert_within(ANSWER_SECONDS, label, seconds, cpu_and_sql, detail)
             self.assertLessEqual(queries, ANSWER_QUERIES, label)
