@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
@@ -42,6 +43,9 @@ def parse_quantity(value: object, *, where: str = "quantity") -> Decimal:
     return quantity
 
 
+_CONTROL = re.compile("[\x00-\x1f]")  # a control character (below the space)
+
+
 def check_sku(sku: object, *, max_length: int, where: str = "sku") -> str:
     """The SKU with surrounding whitespace removed, or an InputError saying what is wrong."""
     text = str(sku if sku is not None else "").strip()
@@ -49,7 +53,7 @@ def check_sku(sku: object, *, max_length: int, where: str = "sku") -> str:
         raise InputError(f"{where}: SKU is empty")
     if len(text) > max_length:
         raise InputError(f"{where}: SKU {text[:40]!r}... is {len(text)} characters long; the target allows {max_length}")
-    if any(ord(ch) < 32 for ch in text):
+    if _CONTROL.search(text):
         raise InputError(f"{where}: SKU {text!r} contains a control character")
     return text
 

@@ -178,9 +178,9 @@ class PartStock:
     def __post_init__(self) -> None:
         for name, what in _AMOUNTS:
             value = getattr(self, name)
-            checked = _amount(value, what)
-            if checked is not value:
-                object.__setattr__(self, name, checked)
+            if value is ZERO or (type(value) is Decimal and value.is_finite() and not value < 0):  # as _amount
+                continue
+            object.__setattr__(self, name, _amount(value, what))
         if self.allocated_elsewhere > self.open_unshipped:
             raise InputError(f"allocated elsewhere {decimal_text(self.allocated_elsewhere)} is more than the "
                              f"open orders' unshipped quantity {decimal_text(self.open_unshipped)}")
@@ -271,6 +271,8 @@ def make_offer(stock: PartStock, *, mode: str = DEFAULT_MODE,
     mode = mode if mode in MODES else parse_mode(mode, where="quantity mode")
     behaviour = behaviour if type(behaviour) is OrderBehaviour else OrderBehaviour(behaviour)
     policy = policy or QuantityPolicy()
+    if not explain and not stock.locations:
+        return _figures_only(stock, mode, behaviour, policy, integer)
     out = _Explanation(explain)
     if stock.locations:
         for name, qty in stock.locations:
@@ -306,3 +308,28 @@ def make_offer(stock: PartStock, *, mode: str = DEFAULT_MODE,
     # A reserving shop offers what it is sent minus its reservations, whatever the mode.
     sellable = max(out.total - stock.shop_reserved, ZERO) if reserves else out.total
     return Offer(normalize(out.total), normalize(sellable), mode, behaviour, tuple(out.steps))
+
+
+def _figures_only(stock: PartStock, mode: str, behaviour: OrderBehaviour, policy: QuantityPolicy,
+                  integer: bool) -> Offer:
+    """make_offer without steps: the same sums, in the same order, as plain arithmetic (a
+    step that adds 0 is left out there, and adding 0 changes no figure here)."""
+    total = ZERO + stock.in_stock
+    if mode == AVAILABLE:
+        total = total - stock.sales_allocated - stock.build_allocated
+    elif mode == AFTER_OPEN_ORDERS:
+        total = total - stock.open_unshipped + stock.allocated_elsewhere - stock.over_allocated - stock.build_allocated
+    total -= policy.buffer
+    if total < 0:
+        total = ZERO
+    if integer:
+        total = total.to_integral_value(rounding=ROUND_FLOOR)
+    if policy.cap is not None and total > policy.cap:
+        total = policy.cap
+    reserves = behaviour is OrderBehaviour.RESERVES_OPEN_ORDERS
+    if reserves and mode == AFTER_OPEN_ORDERS:
+        total += stock.shop_reserved
+        if integer:
+            total = total.to_integral_value(rounding=ROUND_FLOOR)
+    sellable = max(total - stock.shop_reserved, ZERO) if reserves else total
+    return Offer(normalize(total), normalize(sellable), mode, behaviour, ())

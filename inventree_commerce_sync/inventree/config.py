@@ -380,7 +380,7 @@ def part_override(metadata: object, target: str) -> dict[str, Any]:
     if not isinstance(metadata, Mapping):
         return {}
     block = metadata.get(METADATA_KEY)
-    if not isinstance(block, Mapping):
+    if block is None or not isinstance(block, Mapping):  # None, most parts': before the slower check
         return {}
     own = block.get(target)
     result = dict(own) if isinstance(own, Mapping) else {}

@@ -48,7 +48,7 @@ BATCH = 2000  # open lines: up to this many parts, only theirs are read (below e
 # and every row is read in one scan: a long list of ids costs more than the rows it leaves out.
 FEW = 500
 META = "commerce_sync"  # the key orders.py writes in sales order and line metadata
-ZERO = Decimal(0)
+ZERO = O.ZERO  # the same object: PartStock takes it without a check
 
 
 def _location_scope(prefix: str, location) -> Q:

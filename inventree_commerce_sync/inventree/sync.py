@@ -17,19 +17,21 @@ equals what the target last confirmed costs nothing.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
 from typing import Any, cast
 
 from ..core import ledger as L
-from ..core.engine import Report, SyncEngine
-from ..core.errors import AuthenticationError, ConfigError, SyncError, TargetUnavailable
+from ..core.engine import Report, Result, SyncEngine
+from ..core.errors import AuthenticationError, ConfigError, InputError, SyncError, TargetUnavailable
 from ..core.ledger import LedgerEntry
-from ..core.levels import QuantityPolicy, StockLevel
+from ..core.levels import QuantityPolicy, StockLevel, check_sku
 from ..core.offer import Offer, make_offer, order_behaviour
 from ..core.orders import OrderBehaviour
 from ..core.redact import get_logger, redact
@@ -37,7 +39,7 @@ from ..core.target import BaseTarget
 from . import catalogue, locations, repairs
 from . import parts as P
 from .config import SyncSettings, connection_config, find_duplicates
-from .ledger import PartLedger, stored_entry, write_entries
+from .ledger import STATUS_KEY, PartLedger, stored_entry, write_entries
 from .locks import target_lock
 from .orders_first import import_orders_first
 from .state import STATE_KEY, read_state, update_state  # noqa: F401  (the views read the state here)
@@ -47,6 +49,7 @@ log = get_logger(__name__)
 
 LOCK_WAIT_SECONDS = 120.0  # how long a reconciliation or "sync now" waits for another push
 SCHEDULE_SLACK_SECONDS = 90.0  # the schedule may fire this much early (django-q checks every ~30 s)
+KEPT_RESULTS = 1000  # a push of more parts keeps only the counts of its results (the engine's keep_results)
 EXPLAINED_PARTS = 50  # status rows of at most this many parts say how each number was made (the panel)
 
 
@@ -104,7 +107,7 @@ def sync_parts(plugin, part_ids: Iterable[int] | None = None, *, force: bool = F
 def push(plugin, part_ids: Iterable[int] | None = None, *, force: bool = False, verify: bool = False,
          lock_wait: float = LOCK_WAIT_SECONDS, only: Iterable[str] | None = None) -> Pushed:
     """sync_parts, under the target's push lock, telling whether to retry."""
-    with plugin.reading_settings(), target_lock(plugin, wait=lock_wait) as locked:
+    with plugin.reading_settings(), many_objects(), target_lock(plugin, wait=lock_wait) as locked:
         if not locked:
             message = f"{plugin.TARGET}: another push to this target ran for more than {lock_wait:.0f} s"
             log.warning("%s", message)
@@ -163,6 +166,7 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool,
     check = repairs.start_check(plugin, settings, linked, orders_stale=orders_stale is not None) if verify else None
     behaviour = order_behaviour(target._target)
     engine_target: Any = target
+    settled: set[int] = set()  # parts counted unchanged without the engine (below)
     if pairs:
         try:
             engine_target = locations.located_target(cast(BaseTarget, target), pairs)
@@ -182,17 +186,24 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool,
         # New products first (with the figure below as their stock), so the levels find them.
         catalogue.publish_parts(plugin, target._target, linked, {pk: o.quantity for pk, o in made.items()},
                                 dry_run=settings.dry_run, metadata_cache=metadata)
-        levels = [StockLevel(sku, made[pk].quantity, f"part {pk}") for pk, sku in sorted(linked.items())]
-        ledger = PartLedger({sku: pk for pk, sku in linked.items()}, metadata)
+        # Many parts and no results kept: the parts the ledger has synced at today's figure are
+        # counted unchanged here, as the engine would, without making their levels and entries.
+        if not (force or verify or only is not None or len(linked) <= KEPT_RESULTS):
+            settled = _settled(target_name, linked, made, metadata, target.max_sku_length)
+        levels = [StockLevel(sku, made[pk].quantity, f"part {pk}")
+                  for pk, sku in sorted(linked.items()) if pk not in settled]
+        ledger = PartLedger({sku: pk for pk, sku in linked.items() if pk not in settled}, metadata)
     if only is not None:
         keys = set(only)
         levels = [level for level in levels if level.sku in keys]
     # The offers already hold buffer and rounding: the engine's policy changes nothing.
     # _Watched forwards every attribute to the client it wraps, so the engine sees a BaseTarget.
     engine = SyncEngine(cast(BaseTarget, engine_target), ledger, policy=QuantityPolicy(), dry_run=settings.dry_run,
-                        keep_results=len(levels) <= 1000, repairs=check)
+                        keep_results=len(linked) <= KEPT_RESULTS, repairs=check)
     try:
         report = engine.sync(levels, force=force, verify=verify)
+        if settled:
+            report.counts[Result.UNCHANGED] += len(settled)
         if check is not None:
             repairs.finish_check(plugin, check)
     except AuthenticationError as exc:
@@ -207,6 +218,30 @@ def _push(plugin, part_ids: Iterable[int] | None, *, force: bool, verify: bool,
     update_state(plugin, last_error=None, last_sync=time.time(), last_summary=report.summary(),
                  orders_stale=orders_stale)
     return Pushed(report)
+
+
+def _settled(target: str, linked: dict[int, str], made: dict[int, Offer], metadata: dict[int, Any],
+             max_sku_length: int) -> set[int]:
+    """The parts whose stored entry (in ``metadata``, as ``part_rows`` read it) says synced,
+    under today's SKU, at exactly today's figure: what the engine would report unchanged
+    (``LedgerEntry.is_synced_at``), compared on the entry's plain fields. Anything odd -- an
+    entry that does not read, a SKU the engine would refuse -- is left to the engine."""
+    settled = set()
+    for pk, sku in linked.items():
+        block = metadata.get(pk)  # JSON read by part_rows: dicts (anything else goes to the engine)
+        block = block.get(STATUS_KEY) if type(block) is dict else None
+        data = block.get(target) if type(block) is dict else None
+        if type(data) is not dict or data.get("status") != L.SYNCED or str(data.get("sku", "")) != sku:
+            continue
+        stored = data.get("quantity")
+        try:
+            if stored in (None, "") or Decimal(str(stored)) != made[pk].quantity:
+                continue
+            check_sku(sku, max_length=max_sku_length)
+        except (ArithmeticError, InputError):
+            continue
+        settled.add(pk)
+    return settled
 
 
 def offers(plugin, settings: SyncSettings, part_ids: Iterable[int], behaviour: OrderBehaviour, *,
@@ -236,6 +271,21 @@ def configured_behaviour(plugin) -> OrderBehaviour:
         return order_behaviour(target_cls, connection_config(target_cls, plugin.connection_values(), os.environ))
     except Exception:
         return OrderBehaviour.DECREMENTS_ON_ORDER
+
+
+@contextmanager
+def many_objects() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while one operation makes objects for many
+    parts (each collection walks the whole process -- InvenTree's is large -- and one is
+    triggered every few hundred new objects: a second of 50,000 parts' work). The rows, sums
+    and entries hold no cycles; what cycles there are are collected afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _record_duplicates(target: str, duplicates: dict[str, list[int]]) -> None:
@@ -301,6 +351,11 @@ def _reconcile(plugin, *, now: float | None, verify: bool | None) -> Report | No
 
 def status_rows(plugin, part_ids: Iterable[int] | None = None, *, only_out_of_sync: bool = False) -> list[dict]:
     """One row per part (linked or not, when part_ids are given; linked only otherwise)."""
+    with many_objects():
+        return _status_rows(plugin, part_ids, only_out_of_sync=only_out_of_sync)
+
+
+def _status_rows(plugin, part_ids: Iterable[int] | None, *, only_out_of_sync: bool) -> list[dict]:
     from part.models import Part
 
     if part_ids is None and only_out_of_sync:  # compare all cheaply, then make the rows of the few

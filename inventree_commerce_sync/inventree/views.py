@@ -179,7 +179,8 @@ def status_page(plugin, offset: int, limit: int, *, only_out_of_sync: bool) -> t
     if only_out_of_sync:
         rows = sync.status_rows(plugin, None, only_out_of_sync=True)
         return rows[offset:offset + limit], len(rows)
-    linked = parts.linked_part_ids(plugin.TARGET, plugin.sync_settings())
+    with sync.many_objects():
+        linked = parts.linked_part_ids(plugin.TARGET, plugin.sync_settings())
     page = linked[offset:offset + limit]
     return (sync.status_rows(plugin, page) if page else []), len(linked)
 

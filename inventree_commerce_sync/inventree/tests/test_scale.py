@@ -12,6 +12,7 @@ what they call; slower).
 from __future__ import annotations
 
 import cProfile
+import gc
 import os
 import pstats
 import sys
@@ -128,8 +129,31 @@ class ScaleTests(InvenTreeAPITestCase):
               f"{report.summary()}, {sum(report.requests.values())} requests")
         self.assertEqual(report.counts["unchanged"], PARTS)
         self.assertEqual(self.app.writes, 0)
+        self.assertTrue(gc.isenabled())  # paused for the reconciliation only (sync.many_objects)
         self.assertLessEqual(queries, RECONCILE_QUERIES)
         self.assert_within(RECONCILE_SECONDS, "reconciliation", seconds, self.last_cpu_and_sql, self.last)
+
+    def test_reconciliation_of_many_parts_pushes_exactly_the_changed_ones(self):
+        """More parts than a report keeps results of: those synced at today's figure are counted
+        unchanged without the engine; a new figure, an entry of another SKU, a pending entry and
+        a SKU the target refuses go through the engine as with few parts."""
+        self.mark_all_synced()
+        changed = [self.part_ids[_sku(n)] for n in (3, 4)]
+        StockItem.objects.filter(part_id__in=changed).update(quantity=Decimal(99))
+        renamed, pending, refused = (Part.objects.get(pk=self.part_ids[_sku(n)]) for n in (5, 6, 8))
+        renamed.metadata[STATUS_KEY][TARGET]["sku"] = "OLD-5"
+        pending.metadata[STATUS_KEY][TARGET]["status"] = L.PENDING
+        refused.IPN = _sku(8) + "\a"  # a control character: refused; its entry recorded under that SKU
+        refused.metadata[STATUS_KEY][TARGET]["sku"] = refused.IPN
+        Part.objects.bulk_update([renamed, pending, refused], ["IPN", "metadata"])
+        sync.update_state(self.plugin, last_reconcile=0)
+        report = sync.reconcile(self.plugin, verify=False)
+        self.assertEqual((report.counts["pushed"], report.counts["failed"], report.counts["unchanged"]),
+                         (4, 1, PARTS - 5), report.summary())
+        stock = self.app.stock()
+        self.assertEqual((stock[_sku(3)], stock[_sku(4)]), (99, 99))
+        entry = Part.objects.get(pk=changed[0]).metadata[STATUS_KEY][TARGET]
+        self.assertEqual((entry["status"], entry["quantity"]), (L.SYNCED, "99"))
 
     def test_status_answers(self):
         self.mark_all_synced()
@@ -157,6 +181,7 @@ class ScaleTests(InvenTreeAPITestCase):
         self.assertEqual((out["count"], sorted(r["part"] for r in out["parts"])), (3, sorted(changed)))
         lines = answers["status.csv"].content.decode().splitlines()
         self.assertEqual(sorted(line.split(",")[4] for line in lines[1:]), [_sku(n) for n in (3, 4, 5)])
+        self.assertTrue(gc.isenabled())
         for label, (seconds, queries, cpu_and_sql, detail) in timings.items():  # all printed first
             self.assert_within(ANSWER_SECONDS, label, seconds, cpu_and_sql, detail)
             self.assertLessEqual(queries, ANSWER_QUERIES, label)
