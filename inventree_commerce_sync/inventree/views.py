@@ -7,7 +7,7 @@ Under /plugin/<slug>/:
                           parts' rows (?limit=, at most MAX_LIMIT, default DEFAULT_LIMIT;
                           ?offset=), with "count" (all rows) and "next" (the next page's URL,
                           None on the last); a row of a request for at most
-                          sync.EXPLAINED_PARTS parts also says how its number was made
+                          status_report.EXPLAINED_PARTS parts also says how its number was made
                           ("offer": core.offer.Offer.to_json, and "sellable")
   status.csv         GET  every linked part not in sync, as CSV
   sync/              POST sync now: {"part": id} syncs that part at once and returns its
@@ -46,7 +46,7 @@ from rest_framework.views import APIView
 from ..core.errors import ConfigError, InputError, SyncError
 from ..core.redact import redact
 from ..core.settings import parse_bool
-from . import catalogue_import, locations, order_runs, parts, repairs, shipments, sync, webhook_setup
+from . import catalogue_import, locations, order_runs, parts, repairs, shipments, status_report, sync, webhook_setup
 
 
 class StaffOnly(permissions.BasePermission):
@@ -122,7 +122,7 @@ class StatusView(PluginView):
         page: dict = {}
         try:
             if part is not None:
-                rows = sync.status_rows(self.plugin, [_part_id(part)], only_out_of_sync=only_out_of_sync)
+                rows = status_report.status_rows(self.plugin, [_part_id(part)], only_out_of_sync=only_out_of_sync)
             else:
                 rows, count = status_page(self.plugin, offset, limit, only_out_of_sync=only_out_of_sync)
                 following = request.GET.copy()
@@ -177,12 +177,12 @@ def status_page(plugin, offset: int, limit: int, *, only_out_of_sync: bool) -> t
     """(rows of one page, how many rows in all) of the linked parts. Only the rows of the page
     are made, except for ``only_out_of_sync``, which has to compare every part to count them."""
     if only_out_of_sync:
-        rows = sync.status_rows(plugin, None, only_out_of_sync=True)
+        rows = status_report.status_rows(plugin, None, only_out_of_sync=True)
         return rows[offset:offset + limit], len(rows)
     with sync.many_objects():
         linked = parts.linked_part_ids(plugin.TARGET, plugin.sync_settings())
     page = linked[offset:offset + limit]
-    return (sync.status_rows(plugin, page) if page else []), len(linked)
+    return (status_report.status_rows(plugin, page) if page else []), len(linked)
 
 
 def _iso(timestamp) -> str | None:
@@ -210,7 +210,7 @@ def orders_status(plugin, request) -> dict:
 class StatusCsvView(PluginView):
     def get(self, request):
         try:
-            text = sync.status_csv(self.plugin)
+            text = status_report.status_csv(self.plugin)
         except ConfigError as exc:
             return Response({"error": redact(exc)}, status=400)
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
@@ -273,7 +273,7 @@ class SyncNowView(PluginView):
         return Response({
             "summary": report.summary() if report else None,
             "last_error": redact(state["last_error"]) if state.get("last_error") else None,
-            "parts": sync.status_rows(self.plugin, [part_id]),
+            "parts": status_report.status_rows(self.plugin, [part_id]),
         })
 
 

@@ -16,7 +16,7 @@ from order.models import SalesOrder, SalesOrderLineItem
 from part.models import Part
 from stock.models import StockItem, StockLocation
 
-from inventree_commerce_sync.inventree import locations, repairs, sync
+from inventree_commerce_sync.inventree import locations, repairs, status_report, sync
 from inventree_commerce_sync.sandbox import SandboxServer
 from inventree_commerce_sync.sandbox.magento import MagentoSandbox
 from inventree_commerce_sync.sandbox.zoho import PRIMARY_LOCATION, SECOND_LOCATION, ZohoSandbox
@@ -85,11 +85,11 @@ class SeveralLocationsTests(InvenTreeTestCase):
                          {"magento@src_a": "7", "magento@src_b": "9",
                           f"zoho@{PRIMARY_LOCATION}": "7", f"zoho@{SECOND_LOCATION}": "9"})
 
-        row = sync.status_rows(plugin("magento"), [self.part.pk])[0]
+        row = status_report.status_rows(plugin("magento"), [self.part.pk])[0]
         self.assertEqual((row["in_sync"], row["status"], row["quantity"]), (True, "synced", "16"))
         self.assertEqual([(p["location"], p["quantity"], p["pushed_quantity"]) for p in row["locations"]],
                          [("src_a", "7", "7"), ("src_b", "9", "9")])
-        self.assertEqual(sync.out_of_sync_candidates(plugin("zoho")), [])
+        self.assertEqual(status_report.out_of_sync_candidates(plugin("zoho")), [])
 
         # stock received in the south: only that location's figure is written, by the flush
         with self.captureOnCommitCallbacks(execute=True):
@@ -131,7 +131,7 @@ class SeveralLocationsTests(InvenTreeTestCase):
         self.assertEqual(self.held(), {"magento": {"src_a": 5, "src_b": 9},
                                        "zoho": {PRIMARY_LOCATION: 5, SECOND_LOCATION: 9}})
 
-        row = sync.status_rows(plugin("magento"), [self.part.pk])[0]
+        row = status_report.status_rows(plugin("magento"), [self.part.pk])[0]
         self.assertEqual((row["quantity"], row["sellable"], row["offer"]), ("14", "14", None))
         # the product, and when it was written: from the locations' entries (there is no entry of the part alone)
         self.assertEqual(row["remote_id"], str(self.magento.products[SKU]["id"]))

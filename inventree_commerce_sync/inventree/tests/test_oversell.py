@@ -19,7 +19,7 @@ from stock.models import StockItem, StockLocation
 
 from inventree_commerce_sync.core.offer import AFTER_OPEN_ORDERS
 from inventree_commerce_sync.demo_orders import place_order
-from inventree_commerce_sync.inventree import order_runs, orders_first, stock, sync
+from inventree_commerce_sync.inventree import order_runs, orders_first, status_report, stock, sync
 
 from .helpers import SLUGS, Sandboxes, activate_plugins, configure, enable_events, plugin, run_flushes
 
@@ -150,7 +150,7 @@ class OversellTests(InvenTreeAPITestCase):
         shelf = StockLocation.objects.create(name="OV shelf", parent=self.store)
         StockItem.objects.create(part=self.part, quantity=4, location=shelf)
         configure("woocommerce", LOCATION=self.store.pk)
-        rows = sync.status_rows(plugin("woocommerce"), [self.part.pk])
+        rows = status_report.status_rows(plugin("woocommerce"), [self.part.pk])
         steps = [(s["label"], s["amount"]) for s in rows[0]["offer"]["steps"]]
         self.assertEqual(steps, [("in stock at OV store", "10"), ("in stock at OV store/OV shelf", "4")])
         self.assertEqual(rows[0]["quantity"], "14")
@@ -174,7 +174,7 @@ class OversellTests(InvenTreeAPITestCase):
                 self.assertEqual(self.shop(name).stock()[SKU], after + 2)
                 self.assertEqual(sellable(name, self.shop(name)), after)
                 steps = {s["key"]: s["amount"] for s in
-                         sync.status_rows(plugin(name), [self.part.pk])[0]["offer"]["steps"]}
+                         status_report.status_rows(plugin(name), [self.part.pk])[0]["offer"]["steps"]}
                 self.assertEqual((steps["open_orders"], steps["shop_reserved"]), (f"-{10 - after}", "2"))
         # every shop offers 10 - 2 - 2; Magento holds source 8 with its reservation of 2
         for name in self.NAMES:

@@ -114,7 +114,7 @@ class EventSyncTests(SandboxedPlugins, InvenTreeTestCase):
             configure(name, DRY_RUN=True)
             self.sandboxes.apps[name].reset_counters()
         self.act(lambda: StockItem.objects.create(part=self.widget, quantity=9, location=self.shelf))
-        from inventree_commerce_sync.inventree.sync import status_rows
+        from inventree_commerce_sync.inventree.status_report import status_rows
 
         for name in self.names:
             self.assertEqual(self.sandboxes.apps[name].writes, 0, name)
