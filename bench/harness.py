@@ -6,6 +6,7 @@ the sync itself; its counters are read over its control API.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -119,3 +120,28 @@ def stop_all(sandboxes, folder) -> None:
         except Exception:
             pass
     folder.cleanup()
+
+
+def live_parser(description: str, *, port: int, instance: str | None = None,
+                instance_help: str = "the /work/live instance (for the target check)",
+                worktree: bool = False) -> argparse.ArgumentParser:
+    """The options of every live bench: the InvenTree server and its login, and where the
+    instance runs (its name for /work/live/bin, the worktree its code comes from)."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--url", default=f"http://127.0.0.1:{port}")
+    parser.add_argument("--user", default="admin")
+    parser.add_argument("--password", default="admin")
+    if instance is not None:
+        parser.add_argument("--instance", default=instance, help=instance_help)
+    if worktree:
+        parser.add_argument("--worktree", default=str(Path(__file__).resolve().parents[1]))
+    return parser
+
+
+def worker_running(inventree) -> bool:
+    """Whether the server reports its background worker (said on stderr when not: the
+    benches measure what the worker does)."""
+    if inventree.request("GET", "/api/").json().get("worker_running"):
+        return True
+    print("InvenTree reports no running background worker; start `manage.py qcluster` first", file=sys.stderr)
+    return False

@@ -45,7 +45,7 @@ from inventree_commerce_sync.core.catalogue import CatalogueClient, Product
 from inventree_commerce_sync.targets import build_target
 
 from .catalogue import BATCH_ROUTES
-from .harness import SandboxProcess, stop_all, table, verdict
+from .harness import SandboxProcess, live_parser, stop_all, table, verdict
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 
 MANAGE = "/work/live/bin/manage"
@@ -239,12 +239,8 @@ class Run:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8107")
-    parser.add_argument("--user", default="admin")
-    parser.add_argument("--password", default="admin")
-    parser.add_argument("--instance", default="catinv")
-    parser.add_argument("--worktree", default=str(Path(__file__).resolve().parents[1]))
+    parser = live_parser(__doc__, port=8107, instance="catinv", instance_help="the /work/live instance (its manage.py shell)",
+                         worktree=True)
     parser.add_argument("--parts", type=int, default=500)
     parser.add_argument("--repriced", type=int, default=200)
     parser.add_argument("--imported", type=int, default=1000)

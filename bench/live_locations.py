@@ -30,7 +30,6 @@ what they held) and exits non-zero on any failure.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -44,7 +43,7 @@ from inventree.stock import StockItem, StockLocation
 
 from inventree_commerce_sync.sandbox.zoho import PRIMARY_LOCATION, SECOND_LOCATION
 
-from .harness import SandboxProcess, stop_all, table, verdict
+from .harness import SandboxProcess, live_parser, stop_all, table, verdict, worker_running
 from .live_inventree import SLUGS, Failure, InvenTree
 from .live_orders import place
 from .live_oversell import forced_target_check, sellable
@@ -245,16 +244,10 @@ class Run:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8112")
-    parser.add_argument("--user", default="admin")
-    parser.add_argument("--password", default="admin")
-    parser.add_argument("--instance", default="loc16", help="the /work/live instance (for the target check)")
-    parser.add_argument("--worktree", default=str(Path(__file__).resolve().parents[1]))
+    parser = live_parser(__doc__, port=8112, instance="loc16", worktree=True)
     args = parser.parse_args(argv)
     it = InvenTree(args.url, args.user, args.password)
-    if not it.request("GET", "/api/").json().get("worker_running"):
-        print("InvenTree reports no running background worker; start `manage.py qcluster` first", file=sys.stderr)
+    if not worker_running(it):
         return 2
     run = Run(it, args.instance, args.worktree)
     try:

@@ -38,7 +38,6 @@ sales orders created after its setup).
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import subprocess
@@ -56,7 +55,7 @@ from inventree.part import Part, PartCategory
 from inventree_commerce_sync.core.webhooks import SECRET_HEADER
 from inventree_commerce_sync.targets import build_target, target_class
 
-from .harness import SandboxProcess, stop_all, table
+from .harness import SandboxProcess, live_parser, stop_all, table
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 
 WEBHOOK_TARGETS = ("woocommerce", "invoiceninja")
@@ -418,11 +417,7 @@ class Run:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8047")
-    parser.add_argument("--user", default="admin")
-    parser.add_argument("--password", default="admin")
-    parser.add_argument("--instance", default="orders_live", help="the /work/live instance, for restart-worker")
+    parser = live_parser(__doc__, port=8047, instance="orders_live", instance_help="the /work/live instance, for restart-worker")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--outage-minutes", type=float, default=10.0)
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL the worker instead of SIGTERM")

@@ -25,7 +25,6 @@ what it held) and exits non-zero on any failure.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,7 @@ from pathlib import Path
 from inventree.part import Part, PartCategory
 from inventree.stock import StockItem
 
-from .harness import SandboxProcess, stop_all, table, verdict
+from .harness import SandboxProcess, live_parser, stop_all, table, verdict, worker_running
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 from .live_orders import place, start_sandbox
 
@@ -177,16 +176,10 @@ class Run:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8101")
-    parser.add_argument("--user", default="admin")
-    parser.add_argument("--password", default="admin")
-    parser.add_argument("--instance", default="oversell", help="the /work/live instance (for the target check)")
-    parser.add_argument("--worktree", default=str(Path(__file__).resolve().parents[1]))
+    parser = live_parser(__doc__, port=8101, instance="oversell", worktree=True)
     args = parser.parse_args(argv)
     it = InvenTree(args.url, args.user, args.password)
-    if not it.request("GET", "/api/").json().get("worker_running"):
-        print("InvenTree reports no running background worker; start `manage.py qcluster` first", file=sys.stderr)
+    if not worker_running(it):
         return 2
     run = Run(it, args.instance, args.worktree)
     try:

@@ -27,7 +27,6 @@ Prints a table per part and exits non-zero on any failure.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ from inventree.stock import StockItem, StockLocation
 from inventree_commerce_sync.core.target import Change
 from inventree_commerce_sync.targets import build_target
 
-from .harness import SandboxProcess, stop_all, table
+from .harness import SandboxProcess, live_parser, stop_all, table
 from .live_inventree import SLUGS, TARGETS, Failure, InvenTree
 from .live_orders import place, start_sandbox
 
@@ -242,12 +241,7 @@ class Run:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8102")
-    parser.add_argument("--user", default="admin")
-    parser.add_argument("--password", default="admin")
-    parser.add_argument("--instance", default="ship")
-    parser.add_argument("--worktree", default="/work/wt/ship")
+    parser = live_parser(__doc__, port=8102, instance="ship", worktree=True)
     parser.add_argument("--parts", default="1,2")
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
