@@ -34,7 +34,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import requests
 from inventree.api import InvenTreeAPI
@@ -45,8 +44,7 @@ from inventree.purchase_order import PurchaseOrder
 from inventree.sales_order import SalesOrder
 from inventree.stock import StockItem, StockLocation
 
-from inventree_commerce_sync.core.webhooks import SECRET_HEADER
-from inventree_commerce_sync.targets import build_target, target_class
+from inventree_commerce_sync.targets import target_class
 
 from .harness import SandboxProcess, table, verdict
 
@@ -284,20 +282,12 @@ class Run:
     def import_orders(self, sandboxes: Sandboxes) -> None:
         """Order import on for every plugin, as bench.live_orders sets it up: polling every 2
         minutes, the WooCommerce and Invoice Ninja webhooks registered at the plugins' URLs."""
-        from .live_orders import POLL_MINUTES, SECRET, WEBHOOK_TARGETS
+        from .live_orders import WEBHOOK_TARGETS, order_import_settings, register_webhooks
 
         for target in TARGETS:
-            settings = dict(ORDER_IMPORT=True, ORDER_DRY_RUN=False, ORDER_POLL_MINUTES=POLL_MINUTES,
-                            ORDER_AUDIT_DAYS=1, ORDER_WEBHOOK_SECRET=SECRET if target in WEBHOOK_TARGETS else "")
-            for key, value in settings.items():
+            for key, value in order_import_settings(target).items():
                 self.it.set_plugin_setting(SLUGS[target], key, value)
-        for target in WEBHOOK_TARGETS:
-            client: Any = build_target(target, sandboxes.running[target].settings())  # an OrderSource with webhooks
-            url = f"{self.it.url}/plugin/{SLUGS[target]}/webhook/"
-            if target == "woocommerce":
-                client.register_webhook(url, SECRET)
-            else:
-                client.register_webhook(url, SECRET_HEADER, SECRET)
+        register_webhooks(self.it, {t: sandboxes.running[t].settings() for t in WEBHOOK_TARGETS})
 
     # -- 1. every stock operation --
 

@@ -181,6 +181,25 @@ def _clock(timestamp) -> str:
     return datetime.fromtimestamp(float(timestamp), UTC).strftime("%m-%d %H:%M:%S") if timestamp else "-"
 
 
+def order_import_settings(target: str) -> dict[str, Any]:
+    """The order settings this bench gives every plugin: import on, polled every POLL_MINUTES,
+    the webhook secret on the webhook targets."""
+    return dict(ORDER_IMPORT=True, ORDER_DRY_RUN=False, ORDER_POLL_MINUTES=POLL_MINUTES, ORDER_AUDIT_DAYS=1,
+                ORDER_WEBHOOK_SECRET=SECRET if target in WEBHOOK_TARGETS else "")
+
+
+def register_webhooks(it: InvenTree, connections: dict[str, dict]) -> None:
+    """Register the plugins' webhook URLs on the webhook targets, with the clients' own calls
+    (WooCommerce signs its deliveries with the secret; Invoice Ninja sends it as a header)."""
+    for target, connection in connections.items():
+        client: Any = build_target(target, connection)  # an OrderSource with webhooks
+        url = f"{it.url}/plugin/{SLUGS[target]}/webhook/"
+        if target == "woocommerce":
+            client.register_webhook(url, SECRET)
+        else:
+            client.register_webhook(url, SECRET_HEADER, SECRET)
+
+
 # -- the run -------------------------------------------------------------------------------
 
 class Run:
@@ -216,17 +235,10 @@ class Run:
                 self.it.activate_plugin(slug)
             values = {k.upper(): v for k, v in self.sandboxes[target].settings().items()}
             values.update(ENABLED=False, DRY_RUN=False, SKU_SOURCE="ipn", RECONCILE_MINUTES=0, VERIFY_MINUTES=0,
-                          ORDER_IMPORT=True, ORDER_DRY_RUN=False, ORDER_POLL_MINUTES=POLL_MINUTES,
-                          ORDER_AUDIT_DAYS=1, ORDER_WEBHOOK_SECRET=SECRET if target in WEBHOOK_TARGETS else "")
+                          **order_import_settings(target))
             for key, value in values.items():
                 self.it.set_plugin_setting(slug, key, value)
-        for target in WEBHOOK_TARGETS:
-            client: Any = build_target(target, self.sandboxes[target].settings())  # an OrderSource with webhooks
-            url = f"{self.it.url}/plugin/{SLUGS[target]}/webhook/"
-            if target == "woocommerce":
-                client.register_webhook(url, SECRET)
-            else:
-                client.register_webhook(url, SECRET_HEADER, SECRET)
+        register_webhooks(self.it, {t: self.sandboxes[t].settings() for t in WEBHOOK_TARGETS})
         self.say(f"setup: tag {self.tag}, sandboxes " + ", ".join(f"{t} {s.url}" for t, s in self.sandboxes.items()))
 
     def wait_found(self, target: str, number: str, started: float, timeout: float = FIND_TIMEOUT) -> float | None:
